@@ -1,0 +1,56 @@
+import ArgumentParser
+import GamenetCore
+import GamenetRuntime
+
+extension GamenetCommand {
+    /// `gamenet connect URL`: standard input to the peer, the peer to standard output.
+    struct Connect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connect to a peer: standard input goes to it, what it sends goes to standard output.",
+            discussion: """
+                A netcat for TCP and UDP. On UDP each line of input is one datagram and each datagram received \
+                is printed as one line (--framing lines, the default for message transports). The command exits \
+                0 when input has ended and the peer has closed; on UDP, which has no end of stream, it exits once \
+                nothing has arrived for --wait after input ended.
+                Examples:
+                  echo hello | gamenet connect tcp://127.0.0.1:7350
+                  gamenet connect udp://127.0.0.1:7350 --send ping --count 1
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The peer: tcp://HOST:PORT or udp://HOST:PORT.", transform: Endpoint.argument)
+        var url: Endpoint
+
+        @OptionGroup var relay: RelayOptions
+
+        @Option(help: "Send this text instead of reading standard input, then end input.")
+        var send: String?
+
+        @Option(help: "Exit after this many messages from the peer (datagrams, lines or frames with --framing, reads on a raw stream).")
+        var count: Int?
+
+        func validate() throws {
+            guard self.url != .standardIO else {
+                throw ValidationError("URL must be a network endpoint, not -")
+            }
+            try RelayOptions.checkSupported(self.url)
+            if let count = self.count, count < 1 {
+                throw ValidationError("--count must be at least 1")
+            }
+        }
+
+        func run() async throws {
+            var configuration = self.relay.makeConfiguration(listen: .standardIO, target: self.url)
+            // A terminal user types lines; each becomes one datagram, and each datagram prints as one line.
+            configuration.framing = self.relay.framing ?? (self.url.isByteStream ? nil : .lines)
+            configuration.framesStreams = self.relay.framing != nil
+            configuration.messageLimit = self.count
+            if let send = self.send {
+                configuration.standardInput = .bytes(Array(send.utf8))
+            }
+            try await RelayRunner.run(configuration, json: false, logger: self.global.makeLogger())
+        }
+    }
+}

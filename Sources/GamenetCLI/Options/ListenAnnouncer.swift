@@ -1,0 +1,14 @@
+import GamenetCore
+
+/// Says where a command listens: one line per bound endpoint on standard error, and with `--json` a JSON event on
+/// standard output, so that scripts and tests can bind port 0 and read the real port back.
+enum ListenAnnouncer {
+    static func announce(_ urls: [String], json: Bool) {
+        for url in urls {
+            StandardOutput.printError("listening on \(url)\n")
+            if json {
+                StandardOutput.printLine(#"{"event":"listening","url":"\#(url)"}"#)
+            }
+        }
+    }
+}

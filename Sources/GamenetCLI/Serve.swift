@@ -1,0 +1,71 @@
+import ArgumentParser
+import GamenetCore
+import GamenetRuntime
+import NIOCore
+
+extension GamenetCommand {
+    /// `gamenet serve`: the game and relay server; today its echo mode.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a server on one port number for TCP and UDP.",
+            discussion: """
+                With --echo, every TCP byte and every UDP datagram is sent back to where it came from, on the \
+                same port number for both. A listening line per transport is printed on standard error \
+                (and as JSON with --json), so --listen :0 can pick a free port.
+                Example:
+                  gamenet serve --echo --listen 127.0.0.1:0
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The address and port to bind, HOST:PORT; :0 picks a free port.", transform: Serve.listenAddress)
+        var listen: NetworkEndpoint = NetworkEndpoint(transport: .tcp, host: "0.0.0.0", port: 7350)
+
+        @Flag(help: "Echo every TCP byte and UDP datagram back to its sender.")
+        var echo = false
+
+        @Option(name: .customLong("max-conns"), help: "Most TCP connections open at once; more are closed on accept.")
+        var maxConnections: Int = 10_000
+
+        @Option(help: "Close a TCP connection that has sent nothing for this long.")
+        var idleTimeout: Duration?
+
+        @Flag(help: "Print listening events as JSON lines on standard output.")
+        var json = false
+
+        func validate() throws {
+            guard self.echo else {
+                throw ValidationError("the game server is not available yet; use --echo for an echo server")
+            }
+            guard self.maxConnections > 0 else {
+                throw ValidationError("--max-conns must be at least 1")
+            }
+        }
+
+        func run() async throws {
+            var configuration = EchoServer.Configuration(host: self.listen.listeningHost, port: self.listen.port)
+            configuration.maximumConnections = self.maxConnections
+            configuration.idleTimeout = self.idleTimeout?.timeAmount
+            let logger = self.global.makeLogger()
+            let server = try await EchoServer.start(configuration, logger: logger)
+            ListenAnnouncer.announce(server.listeningURLs, json: self.json)
+            TerminationSignals.install {
+                Task { await server.shutdown() }
+            }
+            try await server.closed.get()
+        }
+
+        /// Parses `HOST:PORT`, `:PORT` or `[IPV6]:PORT` with the endpoint grammar.
+        static func listenAddress(_ text: String) throws -> NetworkEndpoint {
+            guard !text.contains("://") else {
+                throw ValidationError("bad address '\(text)': expected HOST:PORT without a scheme, such as 0.0.0.0:7350")
+            }
+            do {
+                return try NetworkEndpoint(parsing: "tcp://" + text)
+            } catch {
+                throw ValidationError("bad address '\(text)': \(error.reason)")
+            }
+        }
+    }
+}

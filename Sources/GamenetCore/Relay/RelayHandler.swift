@@ -1,0 +1,227 @@
+import NIOCore
+
+/// One half of a pair of handlers that pipes messages between two channels on the same event loop, both ways.
+///
+/// What one channel reads, its partner writes; a flush follows every batch of reads. The pair carries three more
+/// things a proxy needs, as `socat` does:
+/// - **Backpressure.** A channel reads only while its partner is writable, so a slow reader on one side stops reads
+///   on the other and memory stays bounded whatever the speeds.
+/// - **Half-close.** When one side's input ends, the partner shuts its output once every byte before the end is
+///   written. A transport that cannot shut its output (UDP) instead closes after `linger` with nothing read, since
+///   no end of stream will ever arrive on it.
+/// - **Close.** When one channel closes, its partner closes after writing what it still holds.
+///
+/// Both channels carry `ByteBuffer`s: framing handlers, if any, sit between the socket and this handler.
+package final class RelayHandler: ChannelDuplexHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias OutboundIn = ByteBuffer
+    package typealias OutboundOut = ByteBuffer
+
+    /// What one side of the relay can do.
+    package struct Side: Sendable {
+        /// Whether the channel is a byte stream whose output can be shut down on its own (TCP, a pipe).
+        package var canHalfClose: Bool
+        /// How long the channel stays open, once its partner's input has ended, while it keeps reading messages;
+        /// used only where `canHalfClose` is false.
+        package var linger: TimeAmount
+
+        package init(canHalfClose: Bool, linger: TimeAmount) {
+            self.canHalfClose = canHalfClose
+            self.linger = linger
+        }
+    }
+
+    private let side: Side
+    private var partner: RelayHandler?
+    private var context: ChannelHandlerContext?
+    /// A read the pipeline asked for while the partner was not writable.
+    private var pendingRead = false
+    /// Whether this side's input has ended.
+    private var inputClosed = false
+    /// Whether this side's output is shut or being shut.
+    private var outputClosing = false
+    /// Set while waiting for this side to go quiet after the partner's input ended.
+    private var lingerTimer: Scheduled<Void>?
+    private var lastReadTime = NIODeadline.uptimeNanoseconds(0)
+
+    private init(side: Side) {
+        self.side = side
+    }
+
+    /// Makes two handlers that relay to each other; add the first to one channel and the second to the other.
+    package static func makePair(_ first: Side, _ second: Side) -> (RelayHandler, RelayHandler) {
+        let one = RelayHandler(side: first)
+        let two = RelayHandler(side: second)
+        one.partner = two
+        two.partner = one
+        return (one, two)
+    }
+
+    package func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    package func handlerRemoved(context: ChannelHandlerContext) {
+        self.lingerTimer?.cancel()
+        self.lingerTimer = nil
+        self.context = nil
+        self.partner = nil
+    }
+
+    // MARK: - Inbound
+
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if self.lingerTimer != nil {
+            self.lastReadTime = context.eventLoop.now
+        }
+        self.partner?.partnerWrite(data)
+    }
+
+    package func channelReadComplete(context: ChannelHandlerContext) {
+        self.partner?.partnerFlush()
+    }
+
+    package func channelInactive(context: ChannelHandlerContext) {
+        self.lingerTimer?.cancel()
+        self.lingerTimer = nil
+        let partner = self.partner
+        self.partner = nil
+        partner?.partnerClosed()
+        context.fireChannelInactive()
+    }
+
+    package func channelWritabilityChanged(context: ChannelHandlerContext) {
+        self.partner?.partnerWritabilityChanged(isWritable: context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            self.inputClosed = true
+            if let partner = self.partner {
+                // A decoder passes its last message on at the end of input, with no read-complete after it.
+                partner.partnerFlush()
+                partner.partnerInputClosed()
+            } else {
+                context.close(promise: nil)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.fireErrorCaught(error)
+        context.close(promise: nil)
+    }
+
+    // MARK: - Outbound
+
+    package func read(context: ChannelHandlerContext) {
+        if let partner = self.partner, !partner.isWritable {
+            self.pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    // MARK: - Calls from the partner
+
+    private var isWritable: Bool {
+        self.context?.channel.isWritable ?? true
+    }
+
+    private func partnerWrite(_ data: NIOAny) {
+        guard let context = self.context, !self.outputClosing else { return }
+        context.write(data, promise: nil)
+    }
+
+    private func partnerFlush() {
+        self.context?.flush()
+    }
+
+    private func partnerWritabilityChanged(isWritable: Bool) {
+        guard isWritable, self.pendingRead, let context = self.context else { return }
+        self.pendingRead = false
+        context.read()
+    }
+
+    private func partnerInputClosed() {
+        guard let context = self.context else { return }
+        if self.side.canHalfClose {
+            self.shutOutputAfterPendingWrites(context: context)
+        } else if self.inputClosed {
+            context.close(promise: nil)
+        } else {
+            self.startLingering(context: context)
+        }
+    }
+
+    private func partnerClosed() {
+        guard let context = self.context else { return }
+        self.pendingRead = false
+        if self.side.canHalfClose, !self.outputClosing {
+            // An empty write completes after every earlier write has reached the socket, so the close that follows
+            // it loses nothing the partner read before it closed.
+            self.outputClosing = true
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            self.writeBarrier(context: context).whenComplete { _ in
+                loopBoundContext.value.close(promise: nil)
+            }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: - Ending
+
+    /// Whether a write is the relay's barrier: an empty buffer with a promise, written so that its completion says
+    /// every earlier write reached the socket. Relayed messages never carry a promise, so a framing encoder passes
+    /// a barrier through unframed and an empty message is still framed.
+    package static func isWriteBarrier(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) -> Bool {
+        promise != nil && buffer.readableBytes == 0
+    }
+
+    private func writeBarrier(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+        return promise.futureResult
+    }
+
+    private func shutOutputAfterPendingWrites(context: ChannelHandlerContext) {
+        guard !self.outputClosing else { return }
+        self.outputClosing = true
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        self.writeBarrier(context: context).whenComplete { _ in
+            loopBoundContext.value.close(mode: .output).whenFailure { _ in
+                // A channel that cannot shut its output alone (or already lost it) is closed whole.
+                loopBoundContext.value.close(promise: nil)
+            }
+        }
+    }
+
+    private func startLingering(context: ChannelHandlerContext) {
+        guard self.lingerTimer == nil else { return }
+        self.lastReadTime = context.eventLoop.now
+        self.scheduleLingerCheck(context: context, deadline: self.lastReadTime + self.side.linger)
+    }
+
+    /// One timer for the whole wait: a read moves `lastReadTime` forward, and the timer, when it fires, sleeps again
+    /// until the new deadline instead of being rescheduled on every read.
+    private func scheduleLingerCheck(context: ChannelHandlerContext, deadline: NIODeadline) {
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.lingerTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let handler = loopBoundSelf.value
+            guard let context = handler.context else { return }
+            let quietUntil = handler.lastReadTime + handler.side.linger
+            if quietUntil > context.eventLoop.now {
+                handler.scheduleLingerCheck(context: context, deadline: quietUntil)
+            } else {
+                handler.lingerTimer = nil
+                context.close(promise: nil)
+            }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension RelayHandler: Sendable {}

@@ -1,0 +1,128 @@
+import GamenetCore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// `serve --echo`: echoes TCP and UDP on one port number.
+package final class EchoServer: Sendable {
+    /// Everything the echo server needs.
+    package struct Configuration: Sendable {
+        /// The address to bind; port 0 picks a free port, used for both TCP and UDP.
+        package var host: String
+        package var port: Int
+        /// The most TCP connections open at once; more are closed on accept.
+        package var maximumConnections: Int = 10_000
+        /// Closes a TCP connection that has read nothing for this long, if set.
+        package var idleTimeout: TimeAmount?
+
+        package init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// `tcp://…` and `udp://…`, with the bound port.
+    package let listeningURLs: [String]
+    private let listeners: [any Channel]
+    private let registry: ChannelRegistry
+
+    private init(listeners: [any Channel], registry: ChannelRegistry) {
+        self.listeners = listeners
+        self.registry = registry
+        self.listeningURLs = [
+            ListeningAddress.url(transport: .tcp, address: listeners[0].localAddress),
+            ListeningAddress.url(transport: .udp, address: listeners[1].localAddress),
+        ]
+    }
+
+    /// Binds TCP, then UDP on the same port number.
+    ///
+    /// With port 0 the operating system picks the TCP port; if that number is taken for UDP, the bind is retried with
+    /// a new TCP port a few times.
+    package static func start(
+        _ configuration: Configuration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) async throws -> EchoServer {
+        let registry = ChannelRegistry()
+        let endpoint = NetworkEndpoint(transport: .tcp, host: configuration.host, port: configuration.port)
+        let attempts = configuration.port == 0 ? 8 : 1
+        var lastError: (any Error)?
+        for _ in 0..<attempts {
+            let tcp: any Channel
+            do {
+                tcp = try await Self.bindTCP(configuration, group: group, registry: registry, logger: logger)
+            } catch {
+                throw ConnectError.listening(on: endpoint, error)
+            }
+            let port = tcp.localAddress?.port ?? configuration.port
+            do {
+                let udp = try await Self.bindUDP(host: configuration.host, port: port, group: group)
+                return EchoServer(listeners: [tcp, udp], registry: registry)
+            } catch {
+                lastError = error
+                try? await tcp.close()
+            }
+        }
+        var udpEndpoint = endpoint
+        udpEndpoint.transport = .udp
+        throw ConnectError.listening(on: udpEndpoint, lastError ?? GamenetError(.unavailable, "no free port"))
+    }
+
+    /// Completes when both listeners have closed.
+    package var closed: EventLoopFuture<Void> {
+        self.listeners[0].closeFuture.and(self.listeners[1].closeFuture).map { _ in () }
+    }
+
+    /// Stops listening and closes every connection.
+    package func shutdown() async {
+        for listener in self.listeners {
+            try? await listener.close()
+        }
+        try? await self.registry.closeAll(on: self.listeners[0].eventLoop).get()
+    }
+
+    private static func bindTCP(
+        _ configuration: Configuration,
+        group: any EventLoopGroup,
+        registry: ChannelRegistry,
+        logger: Logger
+    ) async throws -> any Channel {
+        let limit = configuration.maximumConnections
+        let idleTimeout = configuration.idleTimeout
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                guard registry.count < limit else {
+                    logger.warning("refusing connection: \(limit) connections already open")
+                    return channel.eventLoop.makeFailedFuture(GamenetError(.unavailable, "too many connections"))
+                }
+                registry.register(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    if let idleTimeout {
+                        try channel.pipeline.syncOperations.addHandler(IdleTimeoutHandler(timeout: idleTimeout))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(StreamEchoHandler())
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+    }
+
+    private static func bindUDP(host: String, port: Int, group: any EventLoopGroup) async throws -> any Channel {
+        try await DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.maxMessagesPerRead, value: 16)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramEchoHandler())
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+    }
+}

@@ -1,0 +1,106 @@
+import GamenetCore
+import NIOCore
+import NIOPosix
+
+/// Opens the connecting side of an endpoint as a channel of `ByteBuffer`s, ready to be relayed.
+///
+/// A TCP channel carries the byte stream, or messages when `framing` is set; a UDP channel carries one message per
+/// datagram to and from its single peer; standard I/O is like TCP. Channels start with reads off, so nothing is read
+/// before the caller has wired the channel to its partner.
+package struct EndpointConnector: Sendable {
+    /// How long a TCP connection attempt may take.
+    package var connectTimeout: TimeAmount
+    /// Standard input's source, when the endpoint is `-`.
+    package var standardInput: StandardIO.Input
+
+    package init(connectTimeout: TimeAmount, standardInput: StandardIO.Input = .standardInput) {
+        self.connectTimeout = connectTimeout
+        self.standardInput = standardInput
+    }
+
+    /// Connects to `endpoint` on `eventLoop`.
+    ///
+    /// - Parameters:
+    ///   - framing: the framing to add on a byte-stream channel, or `nil` to carry the stream as it is.
+    ///   - maximumMessageLength: the longest message a framing decoder passes on.
+    /// - Returns: the channel, or a failed future with a ``GamenetError``.
+    package func connect(
+        to endpoint: Endpoint,
+        on eventLoop: any EventLoop,
+        framing: FramingMode?,
+        maximumMessageLength: Int
+    ) -> EventLoopFuture<any Channel> {
+        switch endpoint {
+        case .standardIO:
+            return StandardIO.makeChannel(input: self.standardInput, eventLoop: eventLoop) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let framing {
+                        try channel.pipeline.syncOperations.addFramingHandlers(
+                            mode: framing,
+                            maximumMessageLength: maximumMessageLength
+                        )
+                    }
+                }
+            }
+        case .network(let network):
+            switch network.transport {
+            case .tcp:
+                return self.connectTCP(to: network, on: eventLoop, framing: framing, maximumMessageLength: maximumMessageLength)
+            case .udp:
+                return self.connectUDP(to: network, on: eventLoop)
+            case .kcp, .ws:
+                return eventLoop.makeFailedFuture(
+                    GamenetError(.usage, "\(network.transport.rawValue):// endpoints are not supported yet")
+                )
+            }
+        }
+    }
+
+    private func connectTCP(
+        to endpoint: NetworkEndpoint,
+        on eventLoop: any EventLoop,
+        framing: FramingMode?,
+        maximumMessageLength: Int
+    ) -> EventLoopFuture<any Channel> {
+        guard !endpoint.host.isEmpty else {
+            return eventLoop.makeFailedFuture(GamenetError(.usage, "\(endpoint) has no host to connect to"))
+        }
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(self.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let framing {
+                        try channel.pipeline.syncOperations.addFramingHandlers(
+                            mode: framing,
+                            maximumMessageLength: maximumMessageLength
+                        )
+                    }
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .flatMapErrorThrowing { error in
+                throw ConnectError.connecting(to: endpoint, error)
+            }
+    }
+
+    private func connectUDP(to endpoint: NetworkEndpoint, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        guard !endpoint.host.isEmpty else {
+            return eventLoop.makeFailedFuture(GamenetError(.usage, "\(endpoint) has no host to send to"))
+        }
+        return DatagramBootstrap(group: eventLoop)
+            .channelOption(.autoRead, value: false)
+            .channelOption(.maxMessagesPerRead, value: 16)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramPayloadHandler())
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .flatMapErrorThrowing { error in
+                throw ConnectError.connecting(to: endpoint, error)
+            }
+    }
+}

@@ -1,0 +1,81 @@
+import GamenetCore
+import Logging
+import NIOCore
+
+/// What every relayed connection of one service shares: the configuration, the connector, the open channels and the
+/// first error.
+struct RelayContext: Sendable {
+    var configuration: ProxyConfiguration
+    var connector: EndpointConnector
+    var registry: ChannelRegistry
+    var logger: Logger
+    var firstError: ConnectionErrorRecorder.FirstError
+    var finishPromise: EventLoopPromise<Void>
+
+    /// The framing for the target's channel.
+    var targetFraming: FramingMode? {
+        self.configuration.framing(for: self.configuration.target, partner: self.configuration.listen)
+    }
+
+    /// The framing for an accepted connection's channel.
+    var listenFraming: FramingMode? {
+        self.configuration.framing(for: self.configuration.listen, partner: self.configuration.target)
+    }
+
+    /// Connects to the target on `eventLoop`, with the target's framing and the message limit if one is set.
+    func connectTarget(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        let limit = self.configuration.messageLimit
+        return self.connector.connect(
+            to: self.configuration.target,
+            on: eventLoop,
+            framing: self.targetFraming,
+            maximumMessageLength: self.configuration.maximumMessageLength
+        ).flatMapThrowing { channel in
+            self.registry.register(channel)
+            if let limit {
+                try channel.pipeline.syncOperations.addHandler(MessageLimitHandler(limit: limit))
+            }
+            return channel
+        }
+    }
+
+    /// Relays standard I/O to the target: connects the target first, so that an unreachable one fails before
+    /// anything is read, then opens standard I/O and joins the two.
+    ///
+    /// - Returns: a future that succeeds once the relay runs; the service finishes when the relay ends.
+    func relayStandardIO(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        self.connectTarget(on: eventLoop).flatMap { target in
+            self.connector.connect(
+                to: .standardIO,
+                on: eventLoop,
+                framing: self.listenFraming,
+                maximumMessageLength: self.configuration.maximumMessageLength
+            ).flatMapError { error in
+                target.close(promise: nil)
+                return eventLoop.makeFailedFuture(error)
+            }.map { standardIO in
+                self.registry.register(standardIO)
+                self.join(accepted: standardIO, label: "-", target: target).whenComplete { _ in
+                    self.finishPromise.succeed(())
+                }
+            }
+        }
+    }
+
+    /// Joins an accepted channel with a freshly connected target channel.
+    ///
+    /// - Returns: a future that completes when both have closed.
+    func join(accepted: any Channel, label: String, target: any Channel) -> EventLoopFuture<Void> {
+        self.logger.debug("relaying \(label) to \(self.configuration.target)")
+        return ChannelRelay.join(
+            accepted,
+            self.configuration.relaySide(for: self.configuration.listen),
+            label: label,
+            target,
+            self.configuration.relaySide(for: self.configuration.target),
+            label: self.configuration.target.description,
+            logger: self.logger,
+            firstError: self.firstError
+        )
+    }
+}

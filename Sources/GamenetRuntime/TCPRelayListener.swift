@@ -1,0 +1,106 @@
+import GamenetCore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// Accepts TCP connections and relays each to its own connection to the target.
+///
+/// An accepted connection reads nothing until its target connection is up; if the target cannot be reached, the
+/// accepted connection is closed and the failure logged. When the target is standard I/O, the listener takes one
+/// connection and then stops listening.
+enum TCPRelayListener {
+    static func bind(
+        _ endpoint: NetworkEndpoint,
+        group: any EventLoopGroup,
+        context: RelayContext
+    ) async throws -> any Channel {
+        let active = NIOLockedValueBox(0)
+        let servesStandardIO = context.configuration.target == .standardIO
+        let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
+        let limit = servesStandardIO ? 1 : context.configuration.maximumConnections
+        let logger = context.logger
+
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.autoRead, value: false)
+            .childChannelInitializer { child in
+                let peer = child.remoteAddress.map { "\($0)" } ?? "?"
+                let admitted = active.withLockedValue { count -> Bool in
+                    guard count < limit else { return false }
+                    count += 1
+                    return true
+                }
+                guard admitted else {
+                    logger.warning("refusing connection from \(peer): \(limit) connections already open")
+                    return child.eventLoop.makeFailedFuture(GamenetError(.unavailable, "too many connections"))
+                }
+                child.closeFuture.whenComplete { _ in active.withLockedValue { $0 -= 1 } }
+                context.registry.register(child)
+                if servesStandardIO {
+                    serverChannel.withLockedValue { $0?.close(promise: nil) }
+                }
+                logger.info("connection from \(peer)")
+                do {
+                    if let framing = context.listenFraming {
+                        try child.pipeline.syncOperations.addFramingHandlers(
+                            mode: framing,
+                            maximumMessageLength: context.configuration.maximumMessageLength
+                        )
+                    }
+                } catch {
+                    return child.eventLoop.makeFailedFuture(error)
+                }
+                Self.relay(child, peer: peer, context: context)
+                return child.eventLoop.makeSucceededVoidFuture()
+            }
+
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: endpoint.listeningHost, port: endpoint.port).get()
+        } catch {
+            throw ConnectError.listening(on: endpoint, error)
+        }
+        serverChannel.withLockedValue { $0 = channel }
+        return channel
+    }
+
+    private static func relay(_ child: any Channel, peer: String, context: RelayContext) {
+        let target: EventLoopFuture<any Channel>
+        if context.configuration.target == .standardIO {
+            target = context.connector.connect(
+                to: .standardIO,
+                on: child.eventLoop,
+                framing: context.targetFraming,
+                maximumMessageLength: context.configuration.maximumMessageLength
+            ).map { channel in
+                context.registry.register(channel)
+                return channel
+            }
+        } else {
+            target = context.connectTarget(on: child.eventLoop)
+        }
+        target.whenComplete { result in
+            switch result {
+            case .success(let target):
+                let done = context.join(accepted: child, label: peer, target: target)
+                done.whenComplete { _ in
+                    context.logger.info("connection from \(peer) closed")
+                    if context.configuration.target == .standardIO {
+                        context.finishPromise.succeed(())
+                    }
+                }
+            case .failure(let error):
+                context.logger.warning("\(ConnectError.reason(error)); closing connection from \(peer)")
+                context.firstError.record(error as? GamenetError ?? GamenetError(.ioError, "\(error)"))
+                child.close(promise: nil)
+                if context.configuration.target == .standardIO {
+                    context.finishPromise.succeed(())
+                }
+            }
+        }
+    }
+}

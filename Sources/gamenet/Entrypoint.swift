@@ -1,0 +1,8 @@
+import GamenetCLI
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await GamenetCommand.runAsMain()
+    }
+}
