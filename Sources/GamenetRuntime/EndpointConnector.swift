@@ -67,7 +67,7 @@ package struct EndpointConnector: Sendable {
         }
         return ClientBootstrap(group: eventLoop)
             .connectTimeout(self.connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.autoRead, value: false)
             .channelInitializer { channel in

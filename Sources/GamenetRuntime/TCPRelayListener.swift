@@ -24,7 +24,7 @@ enum TCPRelayListener {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { child in
@@ -41,7 +41,12 @@ enum TCPRelayListener {
                 child.closeFuture.whenComplete { _ in active.withLockedValue { $0 -= 1 } }
                 context.registry.register(child)
                 if servesStandardIO {
-                    serverChannel.withLockedValue { $0?.close(promise: nil) }
+                    // Like socat's TCP-LISTEN without fork: one connection, then the listener goes away. Closing it
+                    // now would abort this connection's registration, so it closes when the connection does; any
+                    // other connection meanwhile meets the limit of one.
+                    child.closeFuture.whenComplete { _ in
+                        serverChannel.withLockedValue { $0?.close(promise: nil) }
+                    }
                 }
                 logger.info("connection from \(peer)")
                 do {
@@ -54,8 +59,8 @@ enum TCPRelayListener {
                 } catch {
                     return child.eventLoop.makeFailedFuture(error)
                 }
-                Self.relay(child, peer: peer, context: context)
-                return child.eventLoop.makeSucceededVoidFuture()
+                // The accepted connection is registered, and so starts reading, only once its relay is in place.
+                return Self.relay(child, peer: peer, context: context)
             }
 
         let channel: any Channel
@@ -68,7 +73,7 @@ enum TCPRelayListener {
         return channel
     }
 
-    private static func relay(_ child: any Channel, peer: String, context: RelayContext) {
+    private static func relay(_ child: any Channel, peer: String, context: RelayContext) -> EventLoopFuture<Void> {
         let target: EventLoopFuture<any Channel>
         if context.configuration.target == .standardIO {
             target = context.connector.connect(
@@ -83,24 +88,20 @@ enum TCPRelayListener {
         } else {
             target = context.connectTarget(on: child.eventLoop)
         }
-        target.whenComplete { result in
-            switch result {
-            case .success(let target):
-                let done = context.join(accepted: child, label: peer, target: target)
-                done.whenComplete { _ in
-                    context.logger.info("connection from \(peer) closed")
-                    if context.configuration.target == .standardIO {
-                        context.finishPromise.succeed(())
-                    }
-                }
-            case .failure(let error):
-                context.logger.warning("\(ConnectError.reason(error)); closing connection from \(peer)")
-                context.firstError.record(error as? GamenetError ?? GamenetError(.ioError, "\(error)"))
-                child.close(promise: nil)
+        return target.map { target in
+            context.join(accepted: child, label: peer, target: target).whenComplete { _ in
+                context.logger.info("connection from \(peer) closed")
                 if context.configuration.target == .standardIO {
                     context.finishPromise.succeed(())
                 }
             }
+        }.flatMapErrorThrowing { error in
+            context.logger.warning("\(ConnectError.reason(error)); closing connection from \(peer)")
+            context.firstError.record(error as? GamenetError ?? GamenetError(.ioError, "\(error)"))
+            if context.configuration.target == .standardIO {
+                context.finishPromise.succeed(())
+            }
+            throw error
         }
     }
 }

@@ -48,6 +48,11 @@ package struct LineFrameDecoder: ByteToMessageDecoder {
     ) throws -> DecodingState {
         let state = try self.decode(context: context, buffer: &buffer)
         if state == .needMoreData, seenEOF, buffer.readableBytes > 0 {
+            // `decode` holds one byte over the limit in case it is the `\r` of a `\r\n`; with no `\n` to come, it
+            // is part of the line, and the line is too long.
+            guard buffer.readableBytes <= self.maximumLineLength else {
+                throw FramingError.messageTooLong(length: buffer.readableBytes, limit: self.maximumLineLength)
+            }
             self.scannedBytes = 0
             context.fireChannelRead(Self.wrapInboundOut(buffer.readSlice(length: buffer.readableBytes)!))
             return .continue

@@ -86,6 +86,9 @@ package final class RelayHandler: ChannelDuplexHandler {
         self.lingerTimer = nil
         let partner = self.partner
         self.partner = nil
+        // A decoder passes its last message on when the channel goes inactive, with no read-complete after it, and
+        // a partner that closes at once (UDP) would drop that write unless it is flushed first.
+        partner?.partnerFlush()
         partner?.partnerClosed()
         context.fireChannelInactive()
     }
