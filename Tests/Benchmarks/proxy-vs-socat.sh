@@ -94,6 +94,20 @@ start() {
     pids+=("$started")
 }
 
+# describe_processes: for a failure report, whether each background process still runs, and what listens.
+describe_processes() {
+    local pid
+    for pid in "${pids[@]+"${pids[@]}"}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
+        else
+            echo "ended: $pid" >&2
+            wait "$pid" 2>/dev/null && echo "  status 0" >&2 || echo "  status $?" >&2
+        fi
+    done
+    command -v ss >/dev/null && ss -ltnp 2>/dev/null | grep -E 'gamenet|socat' >&2 || true
+}
+
 # wait_port NAME PID REGEX: waits until the stderr of NAME has a line matching REGEX, whose last number is the port;
 # sets $port.
 wait_port() {
@@ -211,6 +225,7 @@ transfer() {
     if [[ $status != 0 ]]; then
         echo "error: transfer through $kind failed or timed out (status $status); logs of the sink and the proxy:" >&2
         tail -n 20 "$work/sink.err" "$work/proxy-$kind.err" >&2 2>/dev/null || true
+        describe_processes
         exit 1
     fi
     rate=$(awk -v b="$BYTES" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", b / 1048576 / (t1 - t0) }')
@@ -294,6 +309,7 @@ for ((run = 1; run <= RUNS; run++)); do
         if [[ -z ${p99:-} ]]; then
             echo "error: round trips through $kind failed; logs of the echo server and the proxies:" >&2
             tail -n 20 "$work/echo.err" "$work/rtt-socat.err" "$work/rtt-gamenet.err" >&2
+            describe_processes
             exit 1
         fi
         medians[$kind]+="$med "

@@ -7,25 +7,32 @@ import Testing
 @Suite(.enabled(if: Peers.available("socat"), "socat is not installed: apt-get install socat"), .timeLimit(.minutes(2)))
 struct ProxySocatTests {
     @Test func tcpToTCPCarries64MiBByteExact() throws {
-        let echo = try Launch.socatListening(["TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork", "PIPE"])
-        defer { echo.process.terminate() }
-        let proxy = try Launch.gamenetListening(["proxy", "tcp://127.0.0.1:0", "tcp://127.0.0.1:\(echo.port)"])
-        defer { proxy.process.terminate() }
-
+        // One way, socat to socat through the proxy: a single socat process echoing through PIPE can stall with both
+        // of its buffers full, which would test socat rather than gamenet.
+        let directory = FileManager.default.temporaryDirectory
+        let input = directory.appendingPathComponent("gamenet-64mib-in-\(getpid()).bin")
+        let output = directory.appendingPathComponent("gamenet-64mib-out-\(getpid()).bin")
+        defer {
+            try? FileManager.default.removeItem(at: input)
+            try? FileManager.default.removeItem(at: output)
+        }
         var generator = SplitMix64(seed: 64)
         let payload = Data(generator.bytes(64 * 1024 * 1024))
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("gamenet-64mib-\(getpid()).bin")
         try payload.write(to: input)
-        defer { try? FileManager.default.removeItem(at: input) }
 
-        let client = try ChildProcess(
+        let sink = try Launch.socatListening(["-u", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr", "CREATE:\(output.path)"])
+        defer { sink.process.terminate() }
+        let proxy = try Launch.gamenetListening(["proxy", "tcp://127.0.0.1:0", "tcp://127.0.0.1:\(sink.port)"])
+        defer { proxy.process.terminate() }
+
+        let source = try ChildProcess(
             try Peers.require("socat"),
-            ["-t", "30", "-", "TCP:127.0.0.1:\(proxy.port)"],
+            ["-u", "-", "TCP:127.0.0.1:\(proxy.port)"],
             standardInput: input
         )
-        let status = try client.waitForExit(timeout: 90)
-        #expect(status == 0, "socat client: \(client.standardError)")
-        let received = client.standardOutput
+        #expect(try source.waitForExit(timeout: 90) == 0, "socat source: \(source.standardError)")
+        #expect(try sink.process.waitForExit(timeout: 30) == 0, "socat sink: \(sink.process.standardError)")
+        let received = try Data(contentsOf: output)
         #expect(received.count == payload.count)
         #expect(received == payload)
     }
