@@ -78,6 +78,7 @@ let package = Package(
                 "GamenetCLI",
                 "GamenetCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -28,7 +28,10 @@ extension GamenetCommand {
         @Option(help: "Send this text instead of reading standard input, then end input.")
         var send: String?
 
-        @Option(help: "Exit after this many messages from the peer (datagrams, lines or frames with --framing, reads on a raw stream).")
+        @Option(
+            help:
+                "Exit after this many messages from the peer (datagrams, lines or frames with --framing, reads on a raw stream)."
+        )
         var count: Int?
 
         func validate() throws {

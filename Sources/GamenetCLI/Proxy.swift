@@ -25,10 +25,16 @@ extension GamenetCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "Where to listen: tcp://HOST:PORT, udp://HOST:PORT or - for standard I/O.", transform: Endpoint.argument)
+        @Argument(
+            help: "Where to listen: tcp://HOST:PORT, udp://HOST:PORT or - for standard I/O.",
+            transform: Endpoint.argument
+        )
         var listen: Endpoint
 
-        @Argument(help: "Where to relay to: tcp://HOST:PORT, udp://HOST:PORT or - for standard I/O.", transform: Endpoint.argument)
+        @Argument(
+            help: "Where to relay to: tcp://HOST:PORT, udp://HOST:PORT or - for standard I/O.",
+            transform: Endpoint.argument
+        )
         var target: Endpoint
 
         @OptionGroup var relay: RelayOptions
@@ -36,7 +42,10 @@ extension GamenetCommand {
         @Option(help: "Close a UDP flow after this long with no datagram either way.")
         var udpTimeout: Duration = .seconds(60)
 
-        @Option(name: .customLong("max-conns"), help: "Most connections or UDP flows relayed at once; more are refused.")
+        @Option(
+            name: .customLong("max-conns"),
+            help: "Most connections or UDP flows relayed at once; more are refused."
+        )
         var maxConnections: Int = 1024
 
         @Flag(help: "Print listening events as JSON lines on standard output.")

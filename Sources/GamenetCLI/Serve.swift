@@ -59,7 +59,9 @@ extension GamenetCommand {
         /// Parses `HOST:PORT`, `:PORT` or `[IPV6]:PORT` with the endpoint grammar.
         static func listenAddress(_ text: String) throws -> NetworkEndpoint {
             guard !text.contains("://") else {
-                throw ValidationError("bad address '\(text)': expected HOST:PORT without a scheme, such as 0.0.0.0:7350")
+                throw ValidationError(
+                    "bad address '\(text)': expected HOST:PORT without a scheme, such as 0.0.0.0:7350"
+                )
             }
             do {
                 return try NetworkEndpoint(parsing: "tcp://" + text)

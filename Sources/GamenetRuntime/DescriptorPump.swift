@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Copies bytes between a descriptor that an event loop cannot watch (a regular file, `/dev/null`, a terminal on
 /// some systems) and a pipe that it can, on a thread of its own.

@@ -45,7 +45,12 @@ package struct EndpointConnector: Sendable {
         case .network(let network):
             switch network.transport {
             case .tcp:
-                return self.connectTCP(to: network, on: eventLoop, framing: framing, maximumMessageLength: maximumMessageLength)
+                return self.connectTCP(
+                    to: network,
+                    on: eventLoop,
+                    framing: framing,
+                    maximumMessageLength: maximumMessageLength
+                )
             case .udp:
                 return self.connectUDP(to: network, on: eventLoop)
             case .kcp, .ws:

@@ -1,3 +1,8 @@
+import Foundation
+import GamenetCore
+import NIOCore
+import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,10 +10,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import GamenetCore
-import NIOCore
-import NIOPosix
 
 /// The process's standard input and output as one NIO pipe channel.
 package enum StandardIO {

@@ -51,7 +51,9 @@ struct ProxySocatTests {
         try proxy.closeInput()
         let status = try proxy.waitForExit(timeout: 10)
         #expect(status == 0, "gamenet: \(proxy.standardError)")
-        let answer = String(decoding: proxy.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let answer = String(decoding: proxy.standardOutput, as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
         #expect(answer == "100000")
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import NIOCore
 import GamenetCore
+import NIOCore
 
 // Durations, rates, percentages and sizes parse the same way for every command: the parsers live in GamenetCore,
 // and these conformances let ArgumentParser use them, print their defaults in help and name a bad value.

@@ -4,7 +4,10 @@ import GamenetRuntime
 
 /// Options shared by the commands that relay data between two endpoints (`proxy`, `connect`).
 struct RelayOptions: ParsableArguments {
-    @Option(help: "How a byte stream is cut into messages where it meets UDP: raw (each read), lines, len16 or len32 (big-endian length prefix).")
+    @Option(
+        help:
+            "How a byte stream is cut into messages where it meets UDP: raw (each read), lines, len16 or len32 (big-endian length prefix)."
+    )
     var framing: FramingMode?
 
     @Option(help: "After one side ends, wait this long for more datagrams before closing a message transport.")

@@ -181,7 +181,8 @@ extension NetworkEndpoint {
     }
 
     private static func isHostCharacter(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber || character == "." || character == "-" || character == "_")
+        character.isASCII
+            && (character.isLetter || character.isNumber || character == "." || character == "-" || character == "_")
     }
 
     private static func isValidIPv6(_ address: Substring) -> Bool {

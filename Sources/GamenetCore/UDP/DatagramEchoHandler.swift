@@ -22,7 +22,10 @@ package final class DatagramEchoHandler: ChannelInboundHandler {
         }
         let envelope = Self.unwrapInboundIn(data)
         self.echoed += 1
-        context.write(Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: envelope.data)), promise: nil)
+        context.write(
+            Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: envelope.data)),
+            promise: nil
+        )
     }
 
     package func channelReadComplete(context: ChannelHandlerContext) {

@@ -15,7 +15,9 @@ final class TCPTestClient {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             close(self.descriptor)
@@ -30,7 +32,9 @@ final class TCPTestClient {
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(self.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(self.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw TestFailure("TCP send failed: errno \(errno)") }
             offset += sent
         }
@@ -46,7 +50,9 @@ final class TCPTestClient {
         var result = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while result.count < limit {
-            let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, min($0.count, limit - result.count), 0) }
+            let count = buffer.withUnsafeMutableBytes {
+                recv(self.descriptor, $0.baseAddress, min($0.count, limit - result.count), 0)
+            }
             if count == 0 { break }
             guard count > 0 else { throw TestFailure("TCP receive failed after \(result.count) bytes: errno \(errno)") }
             result.append(contentsOf: buffer[..<count])

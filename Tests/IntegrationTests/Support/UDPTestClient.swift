@@ -7,14 +7,19 @@ final class UDPTestClient {
     init(port: Int, receiveTimeout: TimeInterval = 2) throws {
         self.descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard self.descriptor >= 0 else { throw TestFailure("cannot create a UDP socket") }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int(receiveTimeout.truncatingRemainder(dividingBy: 1) * 1e6))
+        var timeout = timeval(
+            tv_sec: Int(receiveTimeout),
+            tv_usec: Int(receiveTimeout.truncatingRemainder(dividingBy: 1) * 1e6)
+        )
         setsockopt(self.descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else { throw TestFailure("cannot connect the UDP socket") }
     }

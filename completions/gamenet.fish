@@ -1,0 +1,123 @@
+function __gamenet_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __gamenet_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __gamenet_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __gamenet_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __gamenet_parse_tokens -S
+    set -l unparsed_tokens (__gamenet_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'gamenet'
+        __gamenet_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'serve'
+            __gamenet_parse_subcommand 0 'log-level=' 'v/verbose' 'q/quiet' 'listen=' 'echo' 'max-conns=' 'idle-timeout=' 'json' 'version' 'h/help'
+        case 'connect'
+            __gamenet_parse_subcommand 1 'log-level=' 'v/verbose' 'q/quiet' 'framing=' 'wait=' 'connect-timeout=' 'send=' 'count=' 'version' 'h/help'
+        case 'proxy'
+            __gamenet_parse_subcommand 2 'log-level=' 'v/verbose' 'q/quiet' 'framing=' 'wait=' 'connect-timeout=' 'udp-timeout=' 'max-conns=' 'json' 'version' 'h/help'
+        case 'help'
+            __gamenet_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __gamenet_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __gamenet_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __gamenet_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __gamenet_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__gamenet_tokens -p)
+    if test -z "$(__gamenet_tokens -t)"
+        set -l index (count (__gamenet_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'gamenet' -f
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet" version' -l 'version' -d 'Show the version.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_positional "gamenet" -eq 1' -fa 'serve' -d 'Run a server on one port number for TCP and UDP.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_positional "gamenet" -eq 1' -fa 'connect' -d 'Connect to a peer: standard input goes to it, what it sends goes to standard output.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_positional "gamenet" -eq 1' -fa 'proxy' -d 'Relay every connection on LISTEN to its own connection to TARGET.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_positional "gamenet" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" log-level' -l 'log-level' -d 'Log level on standard error: trace, debug, info, notice, warning, error or critical.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve"' -l 'verbose' -s 'v' -d 'Log more: -v for each connection, -vv for debugging.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" q quiet' -l 'quiet' -s 'q' -d 'Log errors only.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" listen' -l 'listen' -d 'The address and port to bind, HOST:PORT; :0 picks a free port.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" echo' -l 'echo' -d 'Echo every TCP byte and UDP datagram back to its sender.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" max-conns' -l 'max-conns' -d 'Most TCP connections open at once; more are closed on accept.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" idle-timeout' -l 'idle-timeout' -d 'Close a TCP connection that has sent nothing for this long.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" json' -l 'json' -d 'Print listening events as JSON lines on standard output.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" version' -l 'version' -d 'Show the version.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet serve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" log-level' -l 'log-level' -d 'Log level on standard error: trace, debug, info, notice, warning, error or critical.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect"' -l 'verbose' -s 'v' -d 'Log more: -v for each connection, -vv for debugging.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" q quiet' -l 'quiet' -s 'q' -d 'Log errors only.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" framing' -l 'framing' -d 'How a byte stream is cut into messages where it meets UDP: raw (each read), lines, len16 or len32 (big-endian length prefix).' -rfka 'raw lines len16 len32'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" wait' -l 'wait' -d 'After one side ends, wait this long for more datagrams before closing a message transport.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" connect-timeout' -l 'connect-timeout' -d 'Give up connecting to the target after this long.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" send' -l 'send' -d 'Send this text instead of reading standard input, then end input.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" count' -l 'count' -d 'Exit after this many messages from the peer (datagrams, lines or frames with --framing, reads on a raw stream).' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" version' -l 'version' -d 'Show the version.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet connect" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" log-level' -l 'log-level' -d 'Log level on standard error: trace, debug, info, notice, warning, error or critical.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy"' -l 'verbose' -s 'v' -d 'Log more: -v for each connection, -vv for debugging.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" q quiet' -l 'quiet' -s 'q' -d 'Log errors only.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" framing' -l 'framing' -d 'How a byte stream is cut into messages where it meets UDP: raw (each read), lines, len16 or len32 (big-endian length prefix).' -rfka 'raw lines len16 len32'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" wait' -l 'wait' -d 'After one side ends, wait this long for more datagrams before closing a message transport.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" connect-timeout' -l 'connect-timeout' -d 'Give up connecting to the target after this long.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" udp-timeout' -l 'udp-timeout' -d 'Close a UDP flow after this long with no datagram either way.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" max-conns' -l 'max-conns' -d 'Most connections or UDP flows relayed at once; more are refused.' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" json' -l 'json' -d 'Print listening events as JSON lines on standard output.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" version' -l 'version' -d 'Show the version.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet proxy" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet help" version' -l 'version' -d 'Show the version.'
