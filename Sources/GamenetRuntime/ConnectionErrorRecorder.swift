@@ -19,15 +19,25 @@ package final class ConnectionErrorRecorder: ChannelInboundHandler {
     /// The first failure among the channels that share it.
     package final class FirstError: Sendable {
         private let box = NIOLockedValueBox<GamenetError?>(nil)
+        /// Whether the first error ends the command and is printed then, so logging it too would say it twice.
+        let isReportedAtExit: Bool
 
-        package init() {}
+        package init(isReportedAtExit: Bool = false) {
+            self.isReportedAtExit = isReportedAtExit
+        }
 
         package var error: GamenetError? {
             self.box.withLockedValue { $0 }
         }
 
-        func record(_ error: GamenetError) {
-            self.box.withLockedValue { if $0 == nil { $0 = error } }
+        /// Keeps `error` if it is the first, and says whether it was.
+        @discardableResult
+        func record(_ error: GamenetError) -> Bool {
+            self.box.withLockedValue {
+                guard $0 == nil else { return false }
+                $0 = error
+                return true
+            }
         }
     }
 
@@ -43,8 +53,12 @@ package final class ConnectionErrorRecorder: ChannelInboundHandler {
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let failure = Self.classify(error, label: self.label)
-        self.logger.warning("\(failure.message)")
-        self.firstError.record(failure)
+        let isFirst = self.firstError.record(failure)
+        if isFirst, self.firstError.isReportedAtExit {
+            self.logger.debug("\(failure.message)")
+        } else {
+            self.logger.warning("\(failure.message)")
+        }
     }
 
     /// Maps an error on an open connection to a ``GamenetError``: a peer that refuses or vanishes is "unavailable",

@@ -44,7 +44,9 @@ package final class ProxyService: Sendable {
     ) async throws -> ProxyService {
         try Self.validate(configuration)
         let registry = ChannelRegistry()
-        let firstError = ConnectionErrorRecorder.FirstError()
+        let firstError = ConnectionErrorRecorder.FirstError(
+            isReportedAtExit: configuration.listen == .standardIO || configuration.target == .standardIO
+        )
         let eventLoop = group.next()
         let finishPromise = eventLoop.makePromise(of: Void.self)
         let connector = EndpointConnector(

@@ -133,3 +133,35 @@ struct ProxySocatTests {
         #expect(try proxy.process.waitForExit() == 0)
     }
 }
+
+/// Memory stays bounded when one side of a relay cannot keep up.
+@Suite(.enabled(if: Peers.available("socat"), "socat is not installed: apt-get install socat"), .timeLimit(.minutes(1)))
+struct ProxyBackpressureTests {
+    /// The resident memory of a process in KiB, from /proc.
+    private func residentKiB(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
+        return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+    }
+
+    @Test func aTargetThatStopsReadingStopsReadsFromTheClient() throws {
+        // socat hands the connection to `sleep`, which never reads: once the pipe and the socket buffers are full,
+        // nothing more can leave the proxy.
+        let sink = try Launch.socatListening(["-u", "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr", "SYSTEM:sleep 30"])
+        defer { sink.process.terminate() }
+        let proxy = try Launch.gamenetListening(["proxy", "tcp://127.0.0.1:0", "tcp://127.0.0.1:\(sink.port)"])
+        defer { proxy.process.terminate() }
+        let before = try self.residentKiB(proxy.process.process.processIdentifier)
+
+        let client = try TCPTestClient(port: proxy.port, timeout: 1)
+        let chunk = [UInt8](repeating: 0x5a, count: 64 * 1024)
+        var sent = 0
+        // Bounded: at most 256 MiB, and the first send that blocks for a second ends the loop.
+        while sent < 256 * 1024 * 1024, (try? client.send(chunk)) != nil {
+            sent += chunk.count
+        }
+        let after = try self.residentKiB(proxy.process.process.processIdentifier)
+        #expect(sent < 64 * 1024 * 1024, "the proxy kept accepting data: \(sent) bytes")
+        #expect(after - before < 32 * 1024, "resident memory grew from \(before) KiB to \(after) KiB")
+    }
+}
