@@ -1,0 +1,27 @@
+/// What the shaper did to the packets of one direction.
+package struct ImpairmentCounters: Hashable, Sendable {
+    /// Packets that arrived at the shaper.
+    package var received = 0
+    /// Packets released, duplicates included.
+    package var passed = 0
+    /// Bytes released, duplicates included.
+    package var passedBytes = 0
+    package var droppedByLoss = 0
+    package var droppedByOutage = 0
+    /// Packets tail-dropped because the rate limiter's queue was full.
+    package var droppedByQueue = 0
+    package var duplicated = 0
+    package var reordered = 0
+    package var corrupted = 0
+    /// Packets that waited for the rate limiter.
+    package var queued = 0
+    /// The total time packets waited for the rate limiter, in nanoseconds.
+    package var queueDelayNanoseconds: Int64 = 0
+
+    package init() {}
+
+    /// Every packet dropped, whatever the cause.
+    package var dropped: Int {
+        self.droppedByLoss + self.droppedByOutage + self.droppedByQueue
+    }
+}
