@@ -40,6 +40,7 @@ package final class ProxyService: Sendable {
     package static func start(
         _ configuration: ProxyConfiguration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        shaper: LinkShaper? = nil,
         logger: Logger
     ) async throws -> ProxyService {
         try Self.validate(configuration)
@@ -59,7 +60,8 @@ package final class ProxyService: Sendable {
             registry: registry,
             logger: logger,
             firstError: firstError,
-            finishPromise: finishPromise
+            finishPromise: finishPromise,
+            shaper: shaper
         )
 
         do {

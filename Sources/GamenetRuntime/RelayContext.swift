@@ -11,6 +11,8 @@ struct RelayContext: Sendable {
     var logger: Logger
     var firstError: ConnectionErrorRecorder.FirstError
     var finishPromise: EventLoopPromise<Void>
+    /// The impairments to apply, for `impair`; `nil` for a plain relay.
+    var shaper: LinkShaper?
 
     /// The framing for the target's channel.
     var targetFraming: FramingMode? {

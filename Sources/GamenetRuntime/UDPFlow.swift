@@ -17,6 +17,8 @@ final class UDPFlow {
     var lastActivity: NIODeadline
     /// Whether the flow is in the dispatcher's list of flows to flush.
     var needsFlush = false
+    /// The flow's impairments, when the relay shapes traffic (`impair`).
+    var shaping: ShapedDatagramFlow?
 
     init(peer: SocketAddress, now: NIODeadline) {
         self.peer = peer
@@ -29,6 +31,8 @@ final class UDPFlow {
             channel.close(promise: nil)
         }
         self.state = .closed
+        self.shaping?.close()
+        self.shaping = nil
     }
 }
 

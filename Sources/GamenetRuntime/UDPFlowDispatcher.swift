@@ -91,11 +91,16 @@ final class UDPFlowDispatcher: ChannelInboundHandler {
             queue.append(envelope.data)
             flow.state = .connecting(queue)
         case .open(let target):
+            var datagram = envelope.data
+            if let shaping = flow.shaping {
+                guard let immediate = shaping.shapeUpstream(datagram, now: now) else { return }
+                datagram = immediate
+            }
             guard target.isWritable else {
                 self.drop(reason: "target busy for \(envelope.remoteAddress)")
                 return
             }
-            target.write(envelope.data, promise: nil)
+            target.write(datagram, promise: nil)
             if !flow.needsFlush {
                 flow.needsFlush = true
                 self.unflushed.append(flow)
@@ -131,6 +136,9 @@ final class UDPFlowDispatcher: ChannelInboundHandler {
             self.standardIOTaken = true
         }
         let flow = UDPFlow(peer: peer, now: now)
+        if let shaper = self.relayContext.shaper {
+            flow.shaping = ShapedDatagramFlow(flow: flow, listener: context.channel, shaper: shaper, now: now)
+        }
         self.flows[peer] = flow
         self.relayContext.logger.info("udp flow from \(peer)")
 
@@ -181,8 +189,14 @@ final class UDPFlowDispatcher: ChannelInboundHandler {
             } catch {
                 target.close(promise: nil)
             }
+            let now = target.eventLoop.now
             for datagram in queue {
-                target.write(datagram, promise: nil)
+                if let shaping = flow.shaping {
+                    guard let immediate = shaping.shapeUpstream(datagram, now: now) else { continue }
+                    target.write(immediate, promise: nil)
+                } else {
+                    target.write(datagram, promise: nil)
+                }
             }
             target.flush()
             let loopBoundSelf = NIOLoopBound(self, eventLoop: target.eventLoop)
@@ -195,6 +209,8 @@ final class UDPFlowDispatcher: ChannelInboundHandler {
     }
 
     private func finish(_ flow: UDPFlow) {
+        flow.shaping?.close()
+        flow.shaping = nil
         if self.flows[flow.peer] === flow {
             self.flows.removeValue(forKey: flow.peer)
             self.relayContext.logger.info("udp flow from \(flow.peer) closed")

@@ -15,10 +15,16 @@ final class UDPFlowReturnHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.flow.lastActivity = context.eventLoop.now
+        let now = context.eventLoop.now
+        self.flow.lastActivity = now
+        var datagram = Self.unwrapInboundIn(data)
+        if let shaping = self.flow.shaping {
+            guard let immediate = shaping.shapeDownstream(datagram, now: now) else { return }
+            datagram = immediate
+        }
         // UDP has no backpressure: a listener whose send queue is full drops, it does not grow.
         guard self.listener.isWritable else { return }
-        let envelope = AddressedEnvelope(remoteAddress: self.flow.peer, data: Self.unwrapInboundIn(data))
+        let envelope = AddressedEnvelope(remoteAddress: self.flow.peer, data: datagram)
         self.listener.write(envelope, promise: nil)
         self.needsFlush = true
     }

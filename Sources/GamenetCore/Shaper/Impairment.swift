@@ -13,6 +13,17 @@ import NIOCore
 /// Unless jitter may reorder, no packet is released before the one that arrived ahead of it: jitter clumps packets
 /// instead. A packet picked for reordering is the exception, which is its purpose.
 package struct Impairment: Sendable {
+    /// What the shaped traffic is.
+    package enum Mode: Hashable, Sendable {
+        /// Separate datagrams: every impairment applies.
+        case datagrams
+        /// A byte stream (TCP), whose bytes a shaper must not lose, copy, alter or reorder: only delay, jitter
+        /// (clumping), waves and the rate apply; an outage holds data until it ends, and the rate limiter queues
+        /// without a limit, since the stream's own backpressure bounds it.
+        case stream
+    }
+
+    package let mode: Mode
     package private(set) var spec: ImpairmentSpec
     package private(set) var counters = ImpairmentCounters()
     /// The time the model started, which outages and waves are measured from.
@@ -33,7 +44,9 @@ package struct Impairment: Sendable {
     ///   - spec: what to do to packets.
     ///   - start: the time the link starts, for outages and waves.
     ///   - seed: the seed of every random decision.
-    package init(spec: ImpairmentSpec, start: NIODeadline, seed: UInt64) {
+    package init(spec: ImpairmentSpec, start: NIODeadline, seed: UInt64, mode: Mode = .datagrams) {
+        self.mode = mode
+        let spec = Self.applicable(spec, mode: mode)
         self.spec = spec
         self.start = start
         self.generator = SplitMix64(seed: seed)
@@ -47,6 +60,7 @@ package struct Impairment: Sendable {
 
     /// Replaces the spec from now on, keeping the counters, the random sequence and the order of releases.
     package mutating func update(_ spec: ImpairmentSpec) {
+        let spec = Self.applicable(spec, mode: self.mode)
         let rateChanged = spec.rate != self.spec.rate || spec.effectiveBurst != self.spec.effectiveBurst
             || spec.effectiveQueueLimit != self.spec.effectiveQueueLimit
         self.spec = spec
@@ -69,24 +83,31 @@ package struct Impairment: Sendable {
         self.counters.received += 1
         let elapsed = (now - self.start).nanoseconds
 
-        for outage in self.spec.outages where outage.isActive(at: elapsed) {
-            self.counters.droppedByOutage += 1
-            return .dropped(.outage)
+        var arrival = now
+        for outage in self.spec.outages {
+            guard let end = outage.end(after: elapsed) else { continue }
+            if self.mode == .stream {
+                // A stream's bytes wait for the link to come back.
+                arrival = max(arrival, self.start + .nanoseconds(end))
+            } else {
+                self.counters.droppedByOutage += 1
+                return .dropped(.outage)
+            }
         }
         if self.loss.isLost(self.spec.loss, using: &self.generator) {
             self.counters.droppedByLoss += 1
             return .dropped(.loss)
         }
 
-        var departure = now
+        var departure = arrival
         if self.bucket != nil {
-            guard let leaves = self.bucket!.departure(size: size, now: now) else {
+            guard let leaves = self.bucket!.departure(size: size, now: arrival) else {
                 self.counters.droppedByQueue += 1
                 return .dropped(.queueFull)
             }
-            if leaves > now {
+            if leaves > arrival {
                 self.counters.queued += 1
-                self.counters.queueDelayNanoseconds += (leaves - now).nanoseconds
+                self.counters.queueDelayNanoseconds += (leaves - arrival).nanoseconds
             }
             departure = leaves
         }
@@ -141,6 +162,21 @@ package struct Impairment: Sendable {
             self.packetsSinceReorderCandidate = 0
         }
         return self.reorderRandom.happens(self.spec.reorder, using: &self.generator)
+    }
+
+    /// The part of `spec` that applies in `mode`.
+    private static func applicable(_ spec: ImpairmentSpec, mode: Mode) -> ImpairmentSpec {
+        guard mode == .stream else { return spec }
+        var stream = spec
+        stream.loss = .none
+        stream.duplicate = 0
+        stream.reorder = 0
+        stream.corrupt = 0
+        stream.jitterReorders = false
+        if stream.rate != nil {
+            stream.queueLimit = ByteCount(bytes: Int.max / 2)
+        }
+        return stream
     }
 
     private static func makeBucket(_ spec: ImpairmentSpec) -> TokenBucket? {

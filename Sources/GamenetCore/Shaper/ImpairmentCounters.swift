@@ -1,5 +1,5 @@
 /// What the shaper did to the packets of one direction.
-package struct ImpairmentCounters: Hashable, Sendable {
+package struct ImpairmentCounters: Hashable, Sendable, Codable {
     /// Packets that arrived at the shaper.
     package var received = 0
     /// Packets released, duplicates included.
@@ -19,6 +19,20 @@ package struct ImpairmentCounters: Hashable, Sendable {
     package var queueDelayNanoseconds: Int64 = 0
 
     package init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case received
+        case passed
+        case passedBytes = "passed_bytes"
+        case droppedByLoss = "dropped_loss"
+        case droppedByOutage = "dropped_outage"
+        case droppedByQueue = "dropped_queue"
+        case duplicated
+        case reordered
+        case corrupted
+        case queued
+        case queueDelayNanoseconds = "queue_delay_ns"
+    }
 
     /// Every packet dropped, whatever the cause.
     package var dropped: Int {
