@@ -173,13 +173,13 @@ _gamenet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|connect|proxy|help)
+    serve|connect|proxy|impair|help)
         # Offer subcommand argument completions
         "_gamenet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve connect proxy help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve connect proxy impair help' -- "${cur}"))
         ;;
     esac
 }
@@ -265,6 +265,105 @@ _gamenet_proxy() {
         return
         ;;
     '--max-conns')
+        return
+        ;;
+    esac
+}
+
+_gamenet_impair() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --jitter-reorders --json --list-presets --version -h --help)
+    repeating_options=(--outage)
+    non_repeating_options=(--log-level --preset --delay --jitter --distribution --wave --loss --burst --gemodel --dup --dup-delay --reorder --reorder-delay --reorder-gap --corrupt --rate --rate-burst --queue --up --down --seed --slice --reset-after --reset-at --slow-close --udp-timeout --max-conns --control)
+    __gamenet_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--preset')
+        return
+        ;;
+    '--delay')
+        return
+        ;;
+    '--jitter')
+        return
+        ;;
+    '--distribution')
+        return
+        ;;
+    '--wave')
+        return
+        ;;
+    '--loss')
+        return
+        ;;
+    '--burst')
+        return
+        ;;
+    '--gemodel')
+        return
+        ;;
+    '--dup')
+        return
+        ;;
+    '--dup-delay')
+        return
+        ;;
+    '--reorder')
+        return
+        ;;
+    '--reorder-delay')
+        return
+        ;;
+    '--reorder-gap')
+        return
+        ;;
+    '--corrupt')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--rate-burst')
+        return
+        ;;
+    '--queue')
+        return
+        ;;
+    '--outage')
+        return
+        ;;
+    '--up')
+        return
+        ;;
+    '--down')
+        return
+        ;;
+    '--seed')
+        return
+        ;;
+    '--slice')
+        return
+        ;;
+    '--reset-after')
+        return
+        ;;
+    '--reset-at')
+        return
+        ;;
+    '--slow-close')
+        return
+        ;;
+    '--udp-timeout')
+        return
+        ;;
+    '--max-conns')
+        return
+        ;;
+    '--control')
         return
         ;;
     esac

@@ -15,12 +15,15 @@ enum ChannelRelay {
         _ secondSide: RelayHandler.Side,
         label secondLabel: String,
         logger: Logger,
-        firstError: ConnectionErrorRecorder.FirstError
+        firstError: ConnectionErrorRecorder.FirstError,
+        shaping: (first: any RelayShaping, second: any RelayShaping)? = nil
     ) -> EventLoopFuture<Void> {
         precondition(first.eventLoop === second.eventLoop, "a relay's channels share one event loop")
         let eventLoop = first.eventLoop
         eventLoop.preconditionInEventLoop()
         let (firstHandler, secondHandler) = RelayHandler.makePair(firstSide, secondSide)
+        firstHandler.shaping = shaping?.first
+        secondHandler.shaping = shaping?.second
         do {
             try first.pipeline.syncOperations.addHandlers([
                 firstHandler,

@@ -67,7 +67,12 @@ struct RelayContext: Sendable {
     /// Joins an accepted channel with a freshly connected target channel.
     ///
     /// - Returns: a future that completes when both have closed.
-    func join(accepted: any Channel, label: String, target: any Channel) -> EventLoopFuture<Void> {
+    func join(
+        accepted: any Channel,
+        label: String,
+        target: any Channel,
+        shaping: (first: any RelayShaping, second: any RelayShaping)? = nil
+    ) -> EventLoopFuture<Void> {
         self.logger.debug("relaying \(label) to \(self.configuration.target)")
         return ChannelRelay.join(
             accepted,
@@ -77,7 +82,8 @@ struct RelayContext: Sendable {
             self.configuration.relaySide(for: self.configuration.target),
             label: self.configuration.target.description,
             logger: self.logger,
-            firstError: self.firstError
+            firstError: self.firstError,
+            shaping: shaping
         )
     }
 }

@@ -73,7 +73,11 @@ enum TCPRelayListener {
         return channel
     }
 
-    private static func relay(_ child: any Channel, peer: String, context: RelayContext) -> EventLoopFuture<Void> {
+    private static func relay(
+        _ child: any Channel,
+        peer: String,
+        context: RelayContext
+    ) -> EventLoopFuture<Void> {
         let target: EventLoopFuture<any Channel>
         if context.configuration.target == .standardIO {
             target = context.connector.connect(
@@ -89,7 +93,15 @@ enum TCPRelayListener {
             target = context.connectTarget(on: child.eventLoop)
         }
         return target.map { target in
-            context.join(accepted: child, label: peer, target: target).whenComplete { _ in
+            let shaping = context.shaper.map { ShapedStreamConnection(eventLoop: child.eventLoop, shaper: $0) }
+            shaping?.attach(child)
+            shaping?.attach(target)
+            context.join(
+                accepted: child,
+                label: peer,
+                target: target,
+                shaping: shaping.map { ($0.shaping(.up), $0.shaping(.down)) }
+            ).whenComplete { _ in
                 context.logger.info("connection from \(peer) closed")
                 if context.configuration.target == .standardIO {
                     context.finishPromise.succeed(())

@@ -12,8 +12,13 @@ import NIOCore
 /// - **Close.** When one channel closes, its partner closes after writing what it still holds.
 ///
 /// Both channels carry `ByteBuffer`s: framing handlers, if any, sit between the socket and this handler.
-package final class RelayHandler: ChannelDuplexHandler {
+///
+/// With a ``RelayShaping`` (`impair` over TCP), what one side reads is held in the event loop's
+/// ``ReleaseScheduler`` until its release time and then written by the partner; the end of the stream and the close
+/// are held behind the data, and reads stop while too much is held.
+package final class RelayHandler: ChannelDuplexHandler, ReleaseTarget {
     package typealias InboundIn = ByteBuffer
+    package typealias InboundOut = ByteBuffer
     package typealias OutboundIn = ByteBuffer
     package typealias OutboundOut = ByteBuffer
 
@@ -43,6 +48,16 @@ package final class RelayHandler: ChannelDuplexHandler {
     /// Set while waiting for this side to go quiet after the partner's input ended.
     private var lingerTimer: Scheduled<Void>?
     private var lastReadTime = NIODeadline.uptimeNanoseconds(0)
+
+    /// Shapes what this side reads on its way to the partner, if set.
+    package var shaping: (any RelayShaping)?
+    /// Pieces and events of this side held for the partner.
+    private var heldItems = 0
+    private var heldBytes = 0
+    /// The latest release time of anything held, which the end of the stream may not precede.
+    private var lastRelease = NIODeadline.uptimeNanoseconds(0)
+    /// Reads pause while more than this many bytes are held, as a real bottleneck slows a TCP sender.
+    package static let heldLimit = 256 * 1024
 
     private init(side: Side) {
         self.side = side
@@ -74,7 +89,11 @@ package final class RelayHandler: ChannelDuplexHandler {
         if self.lingerTimer != nil {
             self.lastReadTime = context.eventLoop.now
         }
-        self.partner?.partnerWrite(data)
+        guard let shaping = self.shaping else {
+            self.partner?.partnerWrite(data)
+            return
+        }
+        self.shape(Self.unwrapInboundIn(data), shaping: shaping, now: context.eventLoop.now)
     }
 
     package func channelReadComplete(context: ChannelHandlerContext) {
@@ -84,6 +103,13 @@ package final class RelayHandler: ChannelDuplexHandler {
     package func channelInactive(context: ChannelHandlerContext) {
         self.lingerTimer?.cancel()
         self.lingerTimer = nil
+        if let shaping = self.shaping, self.heldItems > 0, let partner = self.partner {
+            // The partner closes only after what this side read has been released to it.
+            self.hold(.closed, for: partner, at: max(context.eventLoop.now, self.lastRelease), shaping: shaping)
+            self.partner = nil
+            context.fireChannelInactive()
+            return
+        }
         let partner = self.partner
         self.partner = nil
         // A decoder passes its last message on when the channel goes inactive, with no read-complete after it, and
@@ -101,7 +127,10 @@ package final class RelayHandler: ChannelDuplexHandler {
     package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             self.inputClosed = true
-            if let partner = self.partner {
+            if let shaping = self.shaping, let partner = self.partner, self.heldItems > 0 || shaping.slowClose != nil {
+                let release = max(context.eventLoop.now, self.lastRelease) + (shaping.slowClose ?? .zero)
+                self.hold(.endOfInput, for: partner, at: release, shaping: shaping)
+            } else if let partner = self.partner {
                 // A decoder passes its last message on at the end of input, with no read-complete after it.
                 partner.partnerFlush()
                 partner.partnerInputClosed()
@@ -120,7 +149,7 @@ package final class RelayHandler: ChannelDuplexHandler {
     // MARK: - Outbound
 
     package func read(context: ChannelHandlerContext) {
-        if let partner = self.partner, !partner.isWritable {
+        if let partner = self.partner, !partner.isWritable || self.heldBytes >= Self.heldLimit {
             self.pendingRead = true
         } else {
             context.read()
@@ -143,7 +172,7 @@ package final class RelayHandler: ChannelDuplexHandler {
     }
 
     private func partnerWritabilityChanged(isWritable: Bool) {
-        guard isWritable, self.pendingRead, let context = self.context else { return }
+        guard isWritable, self.pendingRead, self.heldBytes < Self.heldLimit, let context = self.context else { return }
         self.pendingRead = false
         context.read()
     }
@@ -173,6 +202,68 @@ package final class RelayHandler: ChannelDuplexHandler {
         } else {
             context.close(promise: nil)
         }
+    }
+
+    // MARK: - Shaping
+
+    private func shape(_ buffer: ByteBuffer, shaping: any RelayShaping, now: NIODeadline) {
+        guard let partner = self.partner else { return }
+        var buffer = buffer
+        let sliceSize = shaping.sliceSize ?? Int.max
+        while buffer.readableBytes > 0 {
+            let piece = buffer.readSlice(length: min(sliceSize, buffer.readableBytes))!
+            let release = shaping.release(size: piece.readableBytes, now: now)
+            if self.heldItems == 0, release <= now, shaping.scheduler.isEmpty {
+                partner.releaseData(piece, shaping: shaping)
+            } else {
+                self.heldBytes += piece.readableBytes
+                self.hold(.data(piece), for: partner, at: release, shaping: shaping)
+            }
+        }
+    }
+
+    private func hold(_ item: ShapedItem, for partner: RelayHandler, at release: NIODeadline, shaping: any RelayShaping)
+    {
+        self.heldItems += 1
+        self.lastRelease = max(self.lastRelease, release)
+        shaping.scheduler.schedule(item, for: partner, at: release)
+    }
+
+    /// Receives an item the partner's shaping held for this side.
+    package func release(_ item: ShapedItem) {
+        let source = self.partner
+        source?.heldItems -= 1
+        switch item {
+        case .data(let piece):
+            source?.heldBytes -= piece.readableBytes
+            if let shaping = source?.shaping {
+                self.releaseData(piece, shaping: shaping)
+            }
+        case .endOfInput:
+            self.partnerFlush()
+            self.partnerInputClosed()
+        case .closed:
+            self.partner = nil
+            self.partnerFlush()
+            self.partnerClosed()
+        }
+    }
+
+    package func releaseBatchEnded() {
+        self.partnerFlush()
+        // Reads on the partner resume once what it holds has drained below the limit.
+        guard let source = self.partner, source.pendingRead, source.heldBytes < Self.heldLimit, self.isWritable,
+            let sourceContext = source.context
+        else { return }
+        source.pendingRead = false
+        sourceContext.read()
+    }
+
+    private func releaseData(_ piece: ByteBuffer, shaping: any RelayShaping) {
+        let allowed = shaping.admit(piece.readableBytes)
+        guard allowed > 0 else { return }
+        let passed = allowed == piece.readableBytes ? piece : piece.getSlice(at: piece.readerIndex, length: allowed)!
+        self.partnerWrite(Self.wrapInboundOut(passed))
     }
 
     // MARK: - Ending
