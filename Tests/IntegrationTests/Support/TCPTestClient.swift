@@ -1,7 +1,8 @@
 import Foundation
 
-/// A blocking TCP connection to 127.0.0.1, with timeouts so that no read in a test waits forever.
-final class TCPTestClient {
+/// A blocking TCP connection to 127.0.0.1, with timeouts so that no read in a test waits forever. One thread may
+/// send while another receives: the socket is the only shared state.
+final class TCPTestClient: @unchecked Sendable {
     private let descriptor: Int32
 
     init(port: Int, timeout: TimeInterval = 10) throws {
