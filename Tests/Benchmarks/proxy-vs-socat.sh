@@ -64,11 +64,16 @@ stop_group() {
     wait "$pid" 2>/dev/null || true
 }
 
-stop() {
+# forget PID: drops PID from the processes to stop, once this shell has reaped it (its number may be reused then).
+forget() {
     local pid=$1 kept=() p
-    stop_group "$pid"
     for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
     pids=("${kept[@]+"${kept[@]}"}")
+}
+
+stop() {
+    stop_group "$1"
+    forget "$1"
 }
 
 cleanup() {
@@ -96,13 +101,15 @@ start() {
 
 # describe_processes: for a failure report, whether each background process still runs, and what listens.
 describe_processes() {
-    local pid
+    local pid status
     for pid in "${pids[@]+"${pids[@]}"}"; do
         if kill -0 "$pid" 2>/dev/null; then
             echo "running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
         else
-            echo "ended: $pid" >&2
-            wait "$pid" 2>/dev/null && echo "  status 0" >&2 || echo "  status $?" >&2
+            status=0
+            wait "$pid" 2>/dev/null || status=$?
+            forget "$pid"
+            echo "ended: $pid (exit status $status; 143, or 0 from gamenet, means it was sent SIGTERM)" >&2
         fi
     done
     command -v ss >/dev/null && ss -ltnp 2>/dev/null | grep -E 'gamenet|socat' >&2 || true
@@ -196,7 +203,7 @@ for kind in socat gamenet; do
     start_proxy "$kind" "check-$kind" "$port"
     timeout "$TRANSFER_TIMEOUT" socat -u "OPEN:$work/check.in" "TCP4:127.0.0.1:$proxy_port" || true
     wait "$sink_pid" || { echo "error: check transfer through $kind failed or timed out" >&2; exit 1; }
-    stop "$sink_pid"
+    forget "$sink_pid"
     stop_proxy
     cmp -s "$work/check.in" "$work/check.$kind" || { echo "error: $kind proxy corrupted the check transfer" >&2; exit 1; }
 done
@@ -220,7 +227,7 @@ transfer() {
     # The sink exits when the end of the stream reaches it: after the proxy has written the last byte.
     [[ $status != 0 ]] || wait "$sink_pid" || status=$?
     t1=$EPOCHREALTIME
-    stop "$sink_pid"
+    if [[ $status == 0 ]]; then forget "$sink_pid"; else stop "$sink_pid"; fi
     stop_proxy
     if [[ $status != 0 ]]; then
         echo "error: transfer through $kind failed or timed out (status $status); logs of the sink and the proxy:" >&2
