@@ -15,6 +15,8 @@ package final class EchoServer: Sendable {
         package var maximumConnections: Int = 10_000
         /// Closes a TCP connection that has read nothing for this long, if set.
         package var idleTimeout: TimeAmount?
+        /// What WebSocket upgrades on the TCP port are accepted.
+        package var webSocket = WebSocketServerPolicy()
 
         package init(host: String, port: Int) {
             self.host = host
@@ -91,6 +93,7 @@ package final class EchoServer: Sendable {
     ) async throws -> any Channel {
         let limit = configuration.maximumConnections
         let idleTimeout = configuration.idleTimeout
+        let policy = configuration.webSocket
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -106,7 +109,22 @@ package final class EchoServer: Sendable {
                     if let idleTimeout {
                         try channel.pipeline.syncOperations.addHandler(IdleTimeoutHandler(timeout: idleTimeout))
                     }
-                    try channel.pipeline.syncOperations.addHandler(StreamEchoHandler())
+                    // One port for raw TCP and WebSocket: the first bytes of the connection decide.
+                    try channel.pipeline.syncOperations.addHandler(
+                        ProtocolSniffingHandler { channel, detected in
+                            switch detected {
+                            case .raw:
+                                try channel.pipeline.syncOperations.addHandler(StreamEchoHandler())
+                            case .http:
+                                try channel.pipeline.syncOperations.configureWebSocketServer(policy: policy) {
+                                    channel, _ in
+                                    channel.eventLoop.makeCompletedFuture {
+                                        try channel.pipeline.syncOperations.addHandler(WebSocketEchoHandler())
+                                    }
+                                }
+                            }
+                        }
+                    )
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
