@@ -187,8 +187,8 @@ _gamenet() {
 _gamenet_serve() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --echo --json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--log-level --listen --max-conns --idle-timeout)
+    repeating_options=(--ws-origin --ws-subprotocol)
+    non_repeating_options=(--log-level --listen --max-conns --idle-timeout --ws-path --max-message-size --ping-interval --ping-timeout)
     __gamenet_offer_flags_options 0
 
     # Offer option value completions
@@ -205,14 +205,32 @@ _gamenet_serve() {
     '--idle-timeout')
         return
         ;;
+    '--ws-path')
+        return
+        ;;
+    '--ws-origin')
+        return
+        ;;
+    '--ws-subprotocol')
+        return
+        ;;
+    '--max-message-size')
+        return
+        ;;
+    '--ping-interval')
+        return
+        ;;
+    '--ping-timeout')
+        return
+        ;;
     esac
 }
 
 _gamenet_connect() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--quiet -q --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--log-level --framing --wait --connect-timeout --send --count)
+    non_repeating_flags=(--quiet -q --text --echo --version -h --help)
+    repeating_options=(-H --header --subprotocol)
+    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --send --count)
     __gamenet_offer_flags_options 1
 
     # Offer option value completions
@@ -230,6 +248,27 @@ _gamenet_connect() {
     '--connect-timeout')
         return
         ;;
+    '-H'|'--header')
+        return
+        ;;
+    '--subprotocol')
+        return
+        ;;
+    '--origin')
+        return
+        ;;
+    '--handshake-timeout')
+        return
+        ;;
+    '--max-message-size')
+        return
+        ;;
+    '--ping-interval')
+        return
+        ;;
+    '--ping-timeout')
+        return
+        ;;
     '--send')
         return
         ;;
@@ -241,9 +280,9 @@ _gamenet_connect() {
 
 _gamenet_proxy() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--quiet -q --json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--log-level --framing --wait --connect-timeout --udp-timeout --max-conns)
+    non_repeating_flags=(--quiet -q --text --json --version -h --help)
+    repeating_options=(-H --header --subprotocol)
+    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --udp-timeout --max-conns)
     __gamenet_offer_flags_options 2
 
     # Offer option value completions
@@ -259,6 +298,27 @@ _gamenet_proxy() {
         return
         ;;
     '--connect-timeout')
+        return
+        ;;
+    '-H'|'--header')
+        return
+        ;;
+    '--subprotocol')
+        return
+        ;;
+    '--origin')
+        return
+        ;;
+    '--handshake-timeout')
+        return
+        ;;
+    '--max-message-size')
+        return
+        ;;
+    '--ping-interval')
+        return
+        ;;
+    '--ping-timeout')
         return
         ;;
     '--udp-timeout')

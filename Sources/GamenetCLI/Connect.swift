@@ -15,15 +15,18 @@ extension GamenetCommand {
                 Examples:
                   echo hello | gamenet connect tcp://127.0.0.1:7350
                   gamenet connect udp://127.0.0.1:7350 --send ping --count 1
+                  gamenet connect ws://127.0.0.1:7350/ --text
                 """
         )
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The peer: tcp://HOST:PORT or udp://HOST:PORT.", transform: Endpoint.argument)
+        @Argument(help: "The peer: tcp://HOST:PORT, udp://HOST:PORT or ws://HOST:PORT/PATH.", transform: Endpoint.argument)
         var url: Endpoint
 
         @OptionGroup var relay: RelayOptions
+
+        @OptionGroup(title: "WebSocket") var webSocket: WebSocketOptions
 
         @Option(help: "Send this text instead of reading standard input, then end input.")
         var send: String?
@@ -33,6 +36,9 @@ extension GamenetCommand {
                 "Exit after this many messages from the peer (datagrams, lines or frames with --framing, reads on a raw stream)."
         )
         var count: Int?
+
+        @Flag(help: "Send every message received back to the peer instead of printing it (for testing servers).")
+        var echo = false
 
         func validate() throws {
             guard self.url != .standardIO else {
@@ -50,6 +56,8 @@ extension GamenetCommand {
             configuration.framing = self.relay.framing ?? (self.url.isByteStream ? nil : .lines)
             configuration.framesStreams = self.relay.framing != nil
             configuration.messageLimit = self.count
+            configuration.webSocketClient = self.webSocket.clientOptions
+            configuration.echoesTarget = self.echo
             if let send = self.send {
                 configuration.standardInput = .bytes(Array(send.utf8))
             }

@@ -111,6 +111,9 @@ extension GamenetCommand {
             configuration.udpTimeout = self.udpTimeout.timeAmount
             configuration.maximumConnections = self.maxConnections
             let service = try await ProxyService.start(configuration, shaper: shaper, logger: logger)
+            TerminationSignals.install {
+                Task { await service.shutdown() }
+            }
             ListenAnnouncer.announce(service.listeningURLs, json: self.json)
             var controlServer: ShaperControlServer?
             if let control = self.control {
@@ -122,9 +125,6 @@ extension GamenetCommand {
                     logger: logger
                 )
                 ListenAnnouncer.announce(["http://\(controlServer!.address)"], json: self.json, what: "control")
-            }
-            TerminationSignals.install {
-                Task { await service.shutdown() }
             }
             let reporter = StatisticsReporter(shaper: shaper, json: self.json)
             let reporting = Task { await reporter.run() }

@@ -20,24 +20,28 @@ extension GamenetCommand {
                   gamenet proxy udp://:7777 udp://127.0.0.1:7350
                   gamenet proxy - tcp://127.0.0.1:7350
                   gamenet proxy tcp://:9000 udp://127.0.0.1:7350 --framing len16
+                  gamenet proxy ws://:8080 tcp://127.0.0.1:5900          (websockify)
+                  gamenet proxy - ws://127.0.0.1:7350/ --text --framing lines  (websocat)
                 """
         )
 
         @OptionGroup var global: GlobalOptions
 
         @Argument(
-            help: "Where to listen: tcp://HOST:PORT, udp://HOST:PORT or - for standard I/O.",
+            help: "Where to listen: tcp://HOST:PORT, udp://HOST:PORT, ws://HOST:PORT/PATH or - for standard I/O.",
             transform: Endpoint.argument
         )
         var listen: Endpoint
 
         @Argument(
-            help: "Where to relay to: tcp://HOST:PORT, udp://HOST:PORT or - for standard I/O.",
+            help: "Where to relay to: tcp://HOST:PORT, udp://HOST:PORT, ws://HOST:PORT/PATH or - for standard I/O.",
             transform: Endpoint.argument
         )
         var target: Endpoint
 
         @OptionGroup var relay: RelayOptions
+
+        @OptionGroup(title: "WebSocket") var webSocket: WebSocketOptions
 
         @Option(help: "Close a UDP flow after this long with no datagram either way.")
         var udpTimeout: Duration = .seconds(60)
@@ -68,6 +72,8 @@ extension GamenetCommand {
             var configuration = self.relay.makeConfiguration(listen: self.listen, target: self.target)
             configuration.udpTimeout = self.udpTimeout.timeAmount
             configuration.maximumConnections = self.maxConnections
+            configuration.webSocketClient = self.webSocket.clientOptions
+            configuration.webSocketServer.configuration = self.webSocket.limits.configuration
             try await RelayRunner.run(configuration, json: self.json, logger: self.global.makeLogger())
         }
     }

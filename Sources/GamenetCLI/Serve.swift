@@ -9,9 +9,11 @@ extension GamenetCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a server on one port number for TCP and UDP.",
             discussion: """
-                With --echo, every TCP byte and every UDP datagram is sent back to where it came from, on the \
-                same port number for both. A listening line per transport is printed on standard error \
-                (and as JSON with --json), so --listen :0 can pick a free port.
+                With --echo, every TCP byte, every WebSocket message (text as text, binary as binary) and every \
+                UDP datagram is sent back to where it came from, on the same port number for all three: a TCP \
+                connection that starts with an HTTP request is a WebSocket upgrade, any other is raw TCP. \
+                A listening line per transport is printed on standard error (and as JSON with --json), so \
+                --listen :0 can pick a free port.
                 Example:
                   gamenet serve --echo --listen 127.0.0.1:0
                 """
@@ -34,6 +36,17 @@ extension GamenetCommand {
         @Flag(help: "Print listening events as JSON lines on standard output.")
         var json = false
 
+        @Option(help: "Accept WebSocket upgrades on this path only (default: any path).")
+        var wsPath: String?
+
+        @Option(help: "Accept WebSocket upgrades from this Origin only; repeatable (default: any origin).")
+        var wsOrigin: [String] = []
+
+        @Option(help: "A WebSocket subprotocol the server speaks, in order of preference; repeatable.")
+        var wsSubprotocol: [String] = []
+
+        @OptionGroup(title: "WebSocket") var webSocket: WebSocketLimitOptions
+
         func validate() throws {
             guard self.echo else {
                 throw ValidationError("the game server is not available yet; use --echo for an echo server")
@@ -47,12 +60,16 @@ extension GamenetCommand {
             var configuration = EchoServer.Configuration(host: self.listen.listeningHost, port: self.listen.port)
             configuration.maximumConnections = self.maxConnections
             configuration.idleTimeout = self.idleTimeout?.timeAmount
+            configuration.webSocket = WebSocketServerPolicy(path: self.wsPath)
+            configuration.webSocket.allowedOrigins = self.wsOrigin
+            configuration.webSocket.subprotocols = self.wsSubprotocol
+            configuration.webSocket.configuration = self.webSocket.configuration
             let logger = self.global.makeLogger()
             let server = try await EchoServer.start(configuration, logger: logger)
-            ListenAnnouncer.announce(server.listeningURLs, json: self.json)
             TerminationSignals.install {
                 Task { await server.shutdown() }
             }
+            ListenAnnouncer.announce(server.listeningURLs, json: self.json)
             try await server.closed.get()
         }
 

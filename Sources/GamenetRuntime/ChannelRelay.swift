@@ -38,6 +38,8 @@ enum ChannelRelay {
             second.close(promise: nil)
             return eventLoop.makeFailedFuture(error)
         }
+        first.pipeline.fireUserInboundEventTriggered(RelayEvent.started)
+        second.pipeline.fireUserInboundEventTriggered(RelayEvent.started)
         first.setOption(.autoRead, value: true).whenFailure { _ in first.close(promise: nil) }
         second.setOption(.autoRead, value: true).whenFailure { _ in second.close(promise: nil) }
         return first.closeFuture.and(second.closeFuture).map { _ in () }

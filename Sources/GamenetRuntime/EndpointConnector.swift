@@ -12,10 +12,17 @@ package struct EndpointConnector: Sendable {
     package var connectTimeout: TimeAmount
     /// Standard input's source, when the endpoint is `-`.
     package var standardInput: StandardIO.Input
+    /// How `ws://` endpoints are opened.
+    package var webSocket: WebSocketClientOptions
 
-    package init(connectTimeout: TimeAmount, standardInput: StandardIO.Input = .standardInput) {
+    package init(
+        connectTimeout: TimeAmount,
+        standardInput: StandardIO.Input = .standardInput,
+        webSocket: WebSocketClientOptions = WebSocketClientOptions()
+    ) {
         self.connectTimeout = connectTimeout
         self.standardInput = standardInput
+        self.webSocket = webSocket
     }
 
     /// Connects to `endpoint` on `eventLoop`.
@@ -53,7 +60,20 @@ package struct EndpointConnector: Sendable {
                 )
             case .udp:
                 return self.connectUDP(to: network, on: eventLoop)
-            case .kcp, .ws:
+            case .ws:
+                guard !network.host.isEmpty else {
+                    return eventLoop.makeFailedFuture(GamenetError(.usage, "\(network) has no host to connect to"))
+                }
+                var options = self.webSocket
+                if network.option("text") == "1" {
+                    options.sendsText = true
+                }
+                return WebSocketConnector.connect(to: network, on: eventLoop, options: options).map { channel in
+                    // Reads start when the relay is joined, as for the other transports.
+                    _ = channel.setOption(.autoRead, value: false)
+                    return channel
+                }
+            case .kcp:
                 return eventLoop.makeFailedFuture(
                     GamenetError(.usage, "\(network.transport.rawValue):// endpoints are not supported yet")
                 )

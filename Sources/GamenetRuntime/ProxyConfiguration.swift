@@ -24,6 +24,12 @@ package struct ProxyConfiguration: Sendable {
     package var standardInput: StandardIO.Input = .standardInput
     /// Stop after this many messages from the target (`connect --count N`).
     package var messageLimit: Int?
+    /// Send every message from the target back to it instead of relaying it (`connect --echo`).
+    package var echoesTarget = false
+    /// How `ws://` targets are opened.
+    package var webSocketClient = WebSocketClientOptions()
+    /// What upgrades a `ws://` listener accepts.
+    package var webSocketServer = WebSocketServerPolicy()
 
     package init(listen: Endpoint, target: Endpoint) {
         self.listen = listen

@@ -52,7 +52,8 @@ package final class ProxyService: Sendable {
         let finishPromise = eventLoop.makePromise(of: Void.self)
         let connector = EndpointConnector(
             connectTimeout: configuration.connectTimeout,
-            standardInput: configuration.standardInput
+            standardInput: configuration.standardInput,
+            webSocket: configuration.webSocketClient
         )
         let context = RelayContext(
             configuration: configuration,
@@ -98,10 +99,16 @@ package final class ProxyService: Sendable {
                 listener = try await TCPRelayListener.bind(endpoint, group: group, context: context)
             case .udp:
                 listener = try await UDPFlowDispatcher.bind(endpoint, group: group, context: context)
-            case .kcp, .ws:
+            case .ws:
+                listener = try await WebSocketRelayListener.bind(endpoint, group: group, context: context)
+            case .kcp:
                 throw GamenetError(.usage, "\(endpoint.transport.rawValue):// endpoints are not supported yet")
             }
-            let url = ListeningAddress.url(transport: endpoint.transport, address: listener.localAddress)
+            let url = ListeningAddress.url(
+                transport: endpoint.transport,
+                address: listener.localAddress,
+                path: endpoint.transport == .ws ? endpoint.path : ""
+            )
             listener.closeFuture.whenComplete { _ in
                 // A listener that serves a single stdio relay closes itself after its one connection, and the
                 // service ends with that relay, not with the listener.

@@ -41,26 +41,51 @@ struct RelayContext: Sendable {
         }
     }
 
-    /// Relays standard I/O to the target: connects the target first, so that an unreachable one fails before
-    /// anything is read, then opens standard I/O and joins the two.
+    /// Relays standard I/O to the target: nothing is read until the target is connected, so an unreachable one
+    /// fails before any input is consumed.
     ///
     /// - Returns: a future that succeeds once the relay runs; the service finishes when the relay ends.
     func relayStandardIO(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        self.connectTarget(on: eventLoop).flatMap { target in
-            self.connector.connect(
-                to: .standardIO,
-                on: eventLoop,
-                framing: self.listenFraming,
-                maximumMessageLength: self.configuration.maximumMessageLength
-            ).flatMapError { error in
-                target.close(promise: nil)
+        if self.configuration.echoesTarget {
+            return self.echoTarget(on: eventLoop)
+        }
+        // Standard I/O is opened first (it reads nothing until the relay starts), so that the join runs in the
+        // same tick as the target's connection completes: a server that speaks and closes at once, right after a
+        // WebSocket upgrade, loses nothing in between.
+        return self.connector.connect(
+            to: .standardIO,
+            on: eventLoop,
+            framing: self.listenFraming,
+            maximumMessageLength: self.configuration.maximumMessageLength
+        ).flatMap { standardIO in
+            self.registry.register(standardIO)
+            return self.connectTarget(on: eventLoop).flatMapError { error in
+                standardIO.close(promise: nil)
                 return eventLoop.makeFailedFuture(error)
-            }.map { standardIO in
-                self.registry.register(standardIO)
+            }.map { target in
                 self.join(accepted: standardIO, label: "-", target: target).whenComplete { _ in
                     self.finishPromise.succeed(())
                 }
             }
+        }
+    }
+
+    /// Connects to the target and sends everything it sends back to it, until it closes (`connect --echo`).
+    private func echoTarget(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        self.connectTarget(on: eventLoop).flatMapThrowing { target in
+            let operations = target.pipeline.syncOperations
+            if let webSocket = try? operations.context(handlerType: WebSocketHandler.self) {
+                // Message by message, so text comes back as text.
+                try operations.addHandler(WebSocketEchoHandler(), position: .after(webSocket.handler))
+            } else {
+                try operations.addHandler(StreamEchoHandler())
+            }
+            try operations.addHandler(
+                ConnectionErrorRecorder(label: self.configuration.target.description, logger: self.logger, firstError: self.firstError)
+            )
+            target.closeFuture.whenComplete { _ in self.finishPromise.succeed(()) }
+            target.pipeline.fireUserInboundEventTriggered(RelayEvent.started)
+            target.setOption(.autoRead, value: true).whenFailure { _ in target.close(promise: nil) }
         }
     }
 

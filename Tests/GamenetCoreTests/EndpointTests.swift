@@ -88,7 +88,7 @@ import Testing
     @Test func transportCapabilities() {
         #expect(Transport.allCases == [.tcp, .udp, .kcp, .ws])
         #expect(Transport.allCases.filter(\.isByteStream) == [.tcp])
-        #expect(Transport.allCases.filter(\.isSupported) == [.tcp, .udp])
+        #expect(Transport.allCases.filter(\.isSupported) == [.tcp, .udp, .ws])
     }
 
     // MARK: - Hosts and ports

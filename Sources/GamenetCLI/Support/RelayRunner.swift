@@ -11,10 +11,11 @@ enum RelayRunner {
     ///   exit status tells a refused peer from a clean end.
     static func run(_ configuration: ProxyConfiguration, json: Bool, logger: Logger) async throws {
         let service = try await ProxyService.start(configuration, logger: logger)
-        ListenAnnouncer.announce(service.listeningURLs, json: json)
+        // Signals first: a script may stop the service as soon as it reads the listening line.
         TerminationSignals.install {
             Task { await service.shutdown() }
         }
+        ListenAnnouncer.announce(service.listeningURLs, json: json)
         try await service.finished.get()
         let servesOneConnection = configuration.listen == .standardIO || configuration.target == .standardIO
         if servesOneConnection, let error = service.firstError.error {

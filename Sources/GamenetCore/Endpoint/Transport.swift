@@ -16,8 +16,8 @@ package enum Transport: String, Hashable, Sendable, CaseIterable {
     /// Whether this build of gamenet can open the transport.
     package var isSupported: Bool {
         switch self {
-        case .tcp, .udp: return true
-        case .kcp, .ws: return false
+        case .tcp, .udp, .ws: return true
+        case .kcp: return false
         }
     }
 

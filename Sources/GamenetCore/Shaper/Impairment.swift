@@ -38,7 +38,8 @@ package struct Impairment: Sendable {
     private var bucket: TokenBucket?
     /// The latest release of an in-order packet, which the next one may not precede.
     private var lastRelease: NIODeadline
-    private var packetsSinceReorderCandidate = 0
+    /// Packets kept in order since the last one reordered, for netem's `gap`.
+    private var packetsSinceReorder = 0
 
     /// - Parameters:
     ///   - spec: what to do to packets.
@@ -154,14 +155,19 @@ package struct Impairment: Sendable {
         return Int64(max(0, delay).rounded())
     }
 
+    /// Whether the packet is held back to be overtaken. As netem's `gap N` (sch_netem.c, `q->counter`): after N − 1
+    /// packets in order, every packet is a candidate until one is picked, and the count starts again.
     private mutating func isPickedForReordering() -> Bool {
         guard self.spec.reorder > 0 else { return false }
-        if self.spec.reorderGap > 1 {
-            self.packetsSinceReorderCandidate += 1
-            guard self.packetsSinceReorderCandidate >= self.spec.reorderGap else { return false }
-            self.packetsSinceReorderCandidate = 0
+        let gap = self.spec.reorderGap
+        if gap > 1, self.packetsSinceReorder < gap - 1 {
+            self.packetsSinceReorder += 1
+            return false
         }
-        return self.reorderRandom.happens(self.spec.reorder, using: &self.generator)
+        // A candidate that is not picked leaves the count at N − 1, so the next packet is a candidate too.
+        guard self.reorderRandom.happens(self.spec.reorder, using: &self.generator) else { return false }
+        self.packetsSinceReorder = 0
+        return true
     }
 
     /// The part of `spec` that applies in `mode`.

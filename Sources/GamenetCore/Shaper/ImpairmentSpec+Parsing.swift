@@ -1,12 +1,14 @@
 extension ImpairmentSpec {
     /// The keywords a spec string may use.
     package static let keywords = [
-        "delay", "distribution", "jitter-reorders", "wave", "loss", "duplicate", "reorder", "corrupt", "rate", "outage",
+        "none", "delay", "distribution", "jitter-reorders", "wave", "loss", "duplicate", "reorder", "corrupt", "rate",
+        "outage",
     ]
 
     /// Parses a netem-style spec, applying each clause on top of `base`:
     ///
     /// ```
+    /// none                                  (changes nothing; `description` writes it for pass-through)
     /// delay TIME [JITTER [CORRELATION]] [distribution uniform|normal|pareto|paretonormal|exponential]
     /// jitter-reorders
     /// wave sine|square AMPLITUDE PERIOD
@@ -27,6 +29,8 @@ extension ImpairmentSpec {
         var spec = base
         while let keyword = parser.next() {
             switch keyword {
+            case "none":
+                break
             case "delay":
                 spec.delay = try parser.duration(after: keyword)
                 if let jitter = parser.optionalDuration() {
@@ -48,10 +52,13 @@ extension ImpairmentSpec {
                 guard let shape = DelayWave.Shape(rawValue: shapeToken) else {
                     throw ImpairmentSpecParseError(token: shapeToken, "expected a wave shape, sine or square")
                 }
+                // Errors name the tokens as written, not as reformatted.
+                let amplitudeToken = parser.peek() ?? shapeToken
                 let amplitude = try parser.duration(after: shapeToken)
-                let period = try parser.duration(after: amplitude.shortDescription)
+                let periodToken = parser.peek() ?? amplitudeToken
+                let period = try parser.duration(after: amplitudeToken)
                 guard period > .zero else {
-                    throw ImpairmentSpecParseError(token: period.shortDescription, "a wave's period must be longer than 0")
+                    throw ImpairmentSpecParseError(token: periodToken, "a wave's period must be longer than 0")
                 }
                 spec.wave = DelayWave(shape: shape, amplitude: amplitude, period: period)
             case "loss":

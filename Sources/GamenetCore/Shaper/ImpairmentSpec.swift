@@ -28,7 +28,8 @@ package struct ImpairmentSpec: Hashable, Sendable {
     package var reorder: Double = 0
     package var reorderCorrelation: Double = 0
     package var reorderDelay: Duration = .milliseconds(10)
-    /// With a gap of N, only every Nth packet is a candidate for reordering (netem's `gap`).
+    /// With a gap of N, as netem's `gap`: after N − 1 packets kept in order, each packet is a candidate for
+    /// reordering until one is picked (so `reorder 25% gap 5` reorders 1 packet in 4 + 4 = 8 on average).
     package var reorderGap: Int = 0
 
     /// Share of packets with one bit flipped at a random position.

@@ -11,10 +11,13 @@ package enum LossModel: Hashable, Sendable {
 
     /// Bursty loss with a loss rate and a mean burst length, as `--loss 2% --burst 3` writes it: every packet in the
     /// bad state is lost, none in the good one, `r = 1/burst` and `p = rate·r/(1 − rate)`, so that the chain spends
-    /// the fraction `rate` of packets in the bad state.
+    /// the fraction `rate` of packets in the bad state. A rate of 100 % loses everything, in one endless burst.
     package static func bursts(lossRate: Double, meanBurstLength: Double) -> LossModel {
+        // With r > 0 the chain cannot stay bad: p = 1 alone would lose only 1/(1 + r) of packets (75 % for bursts of
+        // 3). Likewise p is capped at 1 below, so bursts of mean B cannot reach a rate above B/(B + 1).
+        guard lossRate < 1 else { return .random(probability: 1, correlation: 0) }
         let r = 1 / max(meanBurstLength, 1)
-        let p = lossRate >= 1 ? 1 : lossRate * r / (1 - lossRate)
+        let p = lossRate * r / (1 - lossRate)
         return .gilbertElliott(p: min(p, 1), r: r, lossInBad: 1, lossInGood: 0)
     }
 

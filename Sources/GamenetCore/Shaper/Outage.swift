@@ -31,9 +31,9 @@ package struct Outage: Hashable, Sendable, CustomStringConvertible {
     }
 
     package var description: String {
-        var text = "\(self.duration.shortDescription)@\(self.start.shortDescription)"
+        var text = "\(self.duration.exactShortDescription)@\(self.start.exactShortDescription)"
         if let every = self.every {
-            text += "/\(every.shortDescription)"
+            text += "/\(every.exactShortDescription)"
         }
         return text
     }

@@ -88,7 +88,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
         case .deliver(let message):
             context.fireChannelRead(Self.wrapInboundOut(message))
         case .reply(let frame):
-            context.write(Self.wrapOutboundOut(frame), promise: nil)
+            context.write(Self.wrapOutboundOut(self.masked(frame)), promise: nil)
             self.needsFlush = true
         case .closeAfterSending(let frame):
             self.sendThenClose(frame, context: context)

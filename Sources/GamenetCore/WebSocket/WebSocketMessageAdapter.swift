@@ -3,8 +3,8 @@ import NIOCore
 /// Lets a WebSocket channel be relayed like any other message channel: messages in become their payloads, and
 /// payloads out become messages, text or binary as configured (`--text`).
 ///
-/// Messages that arrive before the channel is first asked to read (a server may speak right after its 101, and the
-/// upgrade replays those bytes at once) are held and delivered on that first read, when the relay is in place.
+/// Messages that arrive before a relay is in place (a server may speak right after its 101, and the upgrade replays
+/// those bytes at once) are held and passed on when the relay announces itself with ``RelayEvent/started``.
 package final class WebSocketMessageAdapter: ChannelDuplexHandler {
     package typealias InboundIn = WebSocketMessage
     package typealias InboundOut = ByteBuffer
@@ -33,8 +33,9 @@ package final class WebSocketMessageAdapter: ChannelDuplexHandler {
         }
     }
 
-    package func read(context: ChannelHandlerContext) {
-        if let held = self.held {
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        context.fireUserInboundEventTriggered(event)
+        if let event = event as? RelayEvent, event == .started, let held = self.held {
             self.held = nil
             for payload in held {
                 context.fireChannelRead(Self.wrapInboundOut(payload))
@@ -43,7 +44,6 @@ package final class WebSocketMessageAdapter: ChannelDuplexHandler {
                 context.fireChannelReadComplete()
             }
         }
-        context.read()
     }
 
     package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
