@@ -8,8 +8,7 @@ import NIOCore
 /// away, so an unimpaired flow costs no queueing at all.
 final class ShapedDatagramFlow: ShapedLink, @unchecked Sendable {
     let eventLoop: any EventLoop
-    private var up: Impairment
-    private var down: Impairment
+    private var models: LinkModels
     private let scheduler: ReleaseScheduler
     private let shaper: LinkShaper
     private let upstream: Upstream
@@ -17,7 +16,7 @@ final class ShapedDatagramFlow: ShapedLink, @unchecked Sendable {
 
     init(flow: UDPFlow, listener: any Channel, shaper: LinkShaper, now: NIODeadline) {
         self.eventLoop = listener.eventLoop
-        (self.up, self.down) = shaper.makeModels(mode: .datagrams, now: now)
+        self.models = LinkModels(shaper: shaper, mode: .datagrams, now: now)
         self.scheduler = shaper.scheduler(on: listener.eventLoop)
         self.shaper = shaper
         self.upstream = Upstream(flow: flow)
@@ -26,32 +25,30 @@ final class ShapedDatagramFlow: ShapedLink, @unchecked Sendable {
     }
 
     var counters: (up: ImpairmentCounters, down: ImpairmentCounters) {
-        (self.up.counters, self.down.counters)
+        self.models.counters
     }
 
     func update(up: ImpairmentSpec?, down: ImpairmentSpec?) {
-        if let up { self.up.update(up) }
-        if let down { self.down.update(down) }
+        self.models.update(up: up, down: down)
     }
 
     func resetCounters() {
-        self.up.resetCounters()
-        self.down.resetCounters()
+        self.models.resetCounters()
     }
 
     /// Shapes a datagram from the peer; returns it if it is to be written to the target now.
     func shapeUpstream(_ datagram: ByteBuffer, now: NIODeadline) -> ByteBuffer? {
-        Self.shape(datagram, model: &self.up, target: self.upstream, scheduler: self.scheduler, now: now)
+        Self.shape(datagram, model: &self.models.up, target: self.upstream, scheduler: self.scheduler, now: now)
     }
 
     /// Shapes a datagram from the target; returns it if it is to be sent to the peer now.
     func shapeDownstream(_ datagram: ByteBuffer, now: NIODeadline) -> ByteBuffer? {
-        Self.shape(datagram, model: &self.down, target: self.downstream, scheduler: self.scheduler, now: now)
+        Self.shape(datagram, model: &self.models.down, target: self.downstream, scheduler: self.scheduler, now: now)
     }
 
     /// Folds the flow's counters into the totals; the flow is gone.
     func close() {
-        self.shaper.unregister(self, up: self.up.counters, down: self.down.counters)
+        self.shaper.unregister(self, up: self.models.up.counters, down: self.models.down.counters)
     }
 
     private static func shape(

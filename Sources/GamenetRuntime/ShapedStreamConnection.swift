@@ -15,8 +15,7 @@ final class ShapedStreamConnection: ShapedLink, @unchecked Sendable {
     let eventLoop: any EventLoop
     let scheduler: ReleaseScheduler
     let configuration: ShapingConfiguration
-    private var up: Impairment
-    private var down: Impairment
+    private var models: LinkModels
     private let shaper: LinkShaper
     private var channels: [any Channel] = []
     private var bytesPassed = 0
@@ -29,7 +28,7 @@ final class ShapedStreamConnection: ShapedLink, @unchecked Sendable {
         self.shaper = shaper
         self.configuration = shaper.configuration
         self.scheduler = shaper.scheduler(on: eventLoop)
-        (self.up, self.down) = shaper.makeModels(mode: .stream, now: eventLoop.now)
+        self.models = LinkModels(shaper: shaper, mode: .stream, now: eventLoop.now)
         shaper.register(self)
         if let resetAfter = self.configuration.resetAfter {
             let loopBoundSelf = NIOLoopBound(self, eventLoop: eventLoop)
@@ -40,17 +39,15 @@ final class ShapedStreamConnection: ShapedLink, @unchecked Sendable {
     }
 
     var counters: (up: ImpairmentCounters, down: ImpairmentCounters) {
-        (self.up.counters, self.down.counters)
+        self.models.counters
     }
 
     func update(up: ImpairmentSpec?, down: ImpairmentSpec?) {
-        if let up { self.up.update(up) }
-        if let down { self.down.update(down) }
+        self.models.update(up: up, down: down)
     }
 
     func resetCounters() {
-        self.up.resetCounters()
-        self.down.resetCounters()
+        self.models.resetCounters()
     }
 
     /// The shaping of one direction, for the relay handler of the side that reads it.
@@ -69,8 +66,8 @@ final class ShapedStreamConnection: ShapedLink, @unchecked Sendable {
     func release(direction: LinkShaper.Direction, size: Int, now: NIODeadline) -> NIODeadline {
         let fate: PacketFate
         switch direction {
-        case .up: fate = self.up.decide(size: size, now: now)
-        case .down: fate = self.down.decide(size: size, now: now)
+        case .up: fate = self.models.up.decide(size: size, now: now)
+        case .down: fate = self.models.down.decide(size: size, now: now)
         }
         // A stream model never drops; `now` is only a fallback.
         return fate.release ?? now
@@ -111,7 +108,7 @@ final class ShapedStreamConnection: ShapedLink, @unchecked Sendable {
         self.resetTimer = nil
         guard !self.isUnregistered, self.channels.allSatisfy({ !$0.isActive }) else { return }
         self.isUnregistered = true
-        self.shaper.unregister(self, up: self.up.counters, down: self.down.counters)
+        self.shaper.unregister(self, up: self.models.up.counters, down: self.models.down.counters)
     }
 }
 

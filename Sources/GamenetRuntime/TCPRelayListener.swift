@@ -15,10 +15,9 @@ enum TCPRelayListener {
         group: any EventLoopGroup,
         context: RelayContext
     ) async throws -> any Channel {
-        let active = NIOLockedValueBox(0)
         let servesStandardIO = context.configuration.target == .standardIO
         let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
-        let limit = servesStandardIO ? 1 : context.configuration.maximumConnections
+        let limiter = ConnectionLimiter(limit: servesStandardIO ? 1 : context.configuration.maximumConnections)
         let logger = context.logger
 
         let bootstrap = ServerBootstrap(group: group)
@@ -29,16 +28,9 @@ enum TCPRelayListener {
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { child in
                 let peer = child.remoteAddress.map { "\($0)" } ?? "?"
-                let admitted = active.withLockedValue { count -> Bool in
-                    guard count < limit else { return false }
-                    count += 1
-                    return true
+                if let refusal = limiter.admit(child, peer: peer, logger: logger) {
+                    return child.eventLoop.makeFailedFuture(refusal)
                 }
-                guard admitted else {
-                    logger.warning("refusing connection from \(peer): \(limit) connections already open")
-                    return child.eventLoop.makeFailedFuture(GamenetError(.unavailable, "too many connections"))
-                }
-                child.closeFuture.whenComplete { _ in active.withLockedValue { $0 -= 1 } }
                 context.registry.register(child)
                 if servesStandardIO {
                     // Like socat's TCP-LISTEN without fork: one connection, then the listener goes away. Closing it

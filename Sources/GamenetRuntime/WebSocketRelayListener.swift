@@ -15,8 +15,7 @@ enum WebSocketRelayListener {
         group: any EventLoopGroup,
         context: RelayContext
     ) async throws -> any Channel {
-        let active = NIOLockedValueBox(0)
-        let limit = context.configuration.maximumConnections
+        let limiter = ConnectionLimiter(limit: context.configuration.maximumConnections)
         var policy = context.configuration.webSocketServer
         if endpoint.path != "/" {
             policy.path = endpoint.path
@@ -30,16 +29,9 @@ enum WebSocketRelayListener {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { child in
                 let peer = child.remoteAddress.map { "\($0)" } ?? "?"
-                let admitted = active.withLockedValue { count -> Bool in
-                    guard count < limit else { return false }
-                    count += 1
-                    return true
+                if let refusal = limiter.admit(child, peer: peer, logger: context.logger) {
+                    return child.eventLoop.makeFailedFuture(refusal)
                 }
-                guard admitted else {
-                    context.logger.warning("refusing connection from \(peer): \(limit) connections already open")
-                    return child.eventLoop.makeFailedFuture(GamenetError(.unavailable, "too many connections"))
-                }
-                child.closeFuture.whenComplete { _ in active.withLockedValue { $0 -= 1 } }
                 context.registry.register(child)
                 let target = NIOLockedValueBox<(any Channel)?>(nil)
                 child.closeFuture.whenComplete { _ in

@@ -11,6 +11,8 @@ enum PresetTable {
             let spec = preset.spec.padding(to: specWidth)
             text += "  \(name)  \(spec)  \(preset.summary)\n"
         }
+        text += "sources: comcast's profile table; Unity Multiplayer Tools and Netcode network simulator presets; \n"
+        text += "Valve GameNetworkingSockets lag and loss tests; tc netem's Gilbert-Elliott loss model.\n"
         StandardOutput.printLine(String(text.dropLast()))
     }
 }
