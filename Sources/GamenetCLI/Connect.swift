@@ -58,6 +58,8 @@ extension GamenetCommand {
             configuration.messageLimit = self.count
             configuration.webSocketClient = self.webSocket.clientOptions
             configuration.echoesTarget = self.echo
+            // Any KCP peer may be on the other end, most without gamenet's end-of-stream marker: wait for quiet.
+            configuration.kcpCarriesEndOfStream = false
             if let send = self.send {
                 configuration.standardInput = .bytes(Array(send.utf8))
             }

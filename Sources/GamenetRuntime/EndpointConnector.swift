@@ -14,6 +14,8 @@ package struct EndpointConnector: Sendable {
     package var standardInput: StandardIO.Input
     /// How `ws://` endpoints are opened.
     package var webSocket: WebSocketClientOptions
+    /// How long a KCP session may hear nothing from its peer.
+    package var kcpTimeout: TimeAmount = .seconds(30)
 
     package init(
         connectTimeout: TimeAmount,
@@ -74,9 +76,7 @@ package struct EndpointConnector: Sendable {
                     return channel
                 }
             case .kcp:
-                return eventLoop.makeFailedFuture(
-                    GamenetError(.usage, "\(network.transport.rawValue):// endpoints are not supported yet")
-                )
+                return self.connectKCP(to: network, on: eventLoop)
             }
         }
     }
@@ -109,6 +109,26 @@ package struct EndpointConnector: Sendable {
             .flatMapErrorThrowing { error in
                 throw ConnectError.connecting(to: endpoint, error)
             }
+    }
+
+    /// A connected UDP socket with a KCP session on it; the conversation id is `?conv=` or random.
+    private func connectKCP(to endpoint: NetworkEndpoint, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        let configuration: KCPConfiguration
+        let conversation: UInt32
+        do {
+            configuration = try KCPConfiguration(endpoint: endpoint)
+            // Below 2^31: some KCP bindings hold the conversation id in a signed 32-bit integer.
+            conversation = try KCPConfiguration.conversation(in: endpoint) ?? UInt32.random(in: 1...UInt32(Int32.max))
+        } catch {
+            return eventLoop.makeFailedFuture(GamenetError(.usage, error.description))
+        }
+        let timeout = self.kcpTimeout
+        return self.connectUDP(to: endpoint, on: eventLoop).flatMapThrowing { channel in
+            try channel.pipeline.syncOperations.addHandler(
+                KCPChannelHandler(conversation: conversation, configuration: configuration, idleTimeout: timeout)
+            )
+            return channel
+        }
     }
 
     private func connectUDP(to endpoint: NetworkEndpoint, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {

@@ -26,6 +26,11 @@ package struct ProxyConfiguration: Sendable {
     package var messageLimit: Int?
     /// Send every message from the target back to it instead of relaying it (`connect --echo`).
     package var echoesTarget = false
+    /// Whether a KCP side passes the end of a stream on as gamenet's end-of-stream marker (a relay of TCP over KCP),
+    /// rather than waiting for quiet like UDP (`connect`, which may face any KCP peer).
+    package var kcpCarriesEndOfStream = true
+    /// How long a KCP session may hear nothing from its peer before it is closed.
+    package var kcpTimeout: TimeAmount = .seconds(30)
     /// How `ws://` targets are opened.
     package var webSocketClient = WebSocketClientOptions()
     /// What upgrades a `ws://` listener accepts.
@@ -39,7 +44,11 @@ package struct ProxyConfiguration: Sendable {
     /// The longest message framing passes on: what one UDP datagram can carry over IPv4 when UDP is involved
     /// (RFC 768 with a 20-byte IP header), 16 MiB otherwise.
     package var maximumMessageLength: Int {
-        self.listen.transport == .udp || self.target.transport == .udp ? 65_507 : 16 * 1024 * 1024
+        let transports = [self.listen.transport, self.target.transport]
+        if transports.contains(.udp) { return 65_507 }
+        // A KCP message has at most 127 fragments; 64 KiB fits every MTU of 600 bytes and more.
+        if transports.contains(.kcp) { return 65_536 }
+        return 16 * 1024 * 1024
     }
 
     /// The framing to add to a channel of `endpoint`, whose partner is `other`.
@@ -53,6 +62,7 @@ package struct ProxyConfiguration: Sendable {
 
     /// The relay behaviour of a channel of `endpoint`.
     package func relaySide(for endpoint: Endpoint) -> RelayHandler.Side {
-        RelayHandler.Side(canHalfClose: endpoint.isByteStream, linger: self.linger)
+        let canHalfClose = endpoint.transport == .kcp ? self.kcpCarriesEndOfStream : endpoint.canHalfClose
+        return RelayHandler.Side(canHalfClose: canHalfClose, linger: self.linger)
     }
 }

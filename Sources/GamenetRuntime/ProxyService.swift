@@ -50,11 +50,12 @@ package final class ProxyService: Sendable {
         )
         let eventLoop = group.next()
         let finishPromise = eventLoop.makePromise(of: Void.self)
-        let connector = EndpointConnector(
+        var connector = EndpointConnector(
             connectTimeout: configuration.connectTimeout,
             standardInput: configuration.standardInput,
             webSocket: configuration.webSocketClient
         )
+        connector.kcpTimeout = configuration.kcpTimeout
         let context = RelayContext(
             configuration: configuration,
             connector: connector,

@@ -36,6 +36,12 @@ package enum Endpoint: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether this endpoint's output can end on its own while its input goes on: byte streams, and KCP, which
+    /// carries an end-of-stream marker.
+    package var canHalfClose: Bool {
+        self.isByteStream || self.transport == .kcp
+    }
+
     /// Whether this endpoint carries a byte stream (TCP, standard I/O) rather than separate messages.
     package var isByteStream: Bool {
         switch self {

@@ -16,8 +16,7 @@ package enum Transport: String, Hashable, Sendable, CaseIterable {
     /// Whether this build of gamenet can open the transport.
     package var isSupported: Bool {
         switch self {
-        case .tcp, .udp, .ws: return true
-        case .kcp: return false
+        case .tcp, .udp, .ws, .kcp: return true
         }
     }
 
