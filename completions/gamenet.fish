@@ -162,7 +162,7 @@ complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_option
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" dup-delay' -l 'dup-delay' -d 'How long after the original a duplicate is released.' -rfka ''
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" reorder' -l 'reorder' -d 'Share of packets held back by --reorder-delay so that later ones overtake them.' -rfka ''
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" reorder-delay' -l 'reorder-delay' -d 'Extra delay of a reordered packet (default 10ms).' -rfka ''
-complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" reorder-gap' -l 'reorder-gap' -d 'Only every Nth packet may be reordered (netem\'s gap).' -rfka ''
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" reorder-gap' -l 'reorder-gap' -d 'Reorder only after N - 1 packets in order; then each packet is a candidate until one is picked (netem\'s gap).' -rfka ''
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" corrupt' -l 'corrupt' -d 'Share of packets with one bit flipped at a random position.' -rfka ''
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" rate' -l 'rate' -d 'Bottleneck rate, such as 1mbit or 2MB/s; packets queue behind it.' -rfka ''
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet impair" rate-burst' -l 'rate-burst' -d 'Bytes that pass at once before --rate applies (default 5 ms at the rate).' -rfka ''
