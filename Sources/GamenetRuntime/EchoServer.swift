@@ -17,6 +17,10 @@ package final class EchoServer: Sendable {
         package var idleTimeout: TimeAmount?
         /// What WebSocket upgrades on the TCP port are accepted.
         package var webSocket = WebSocketServerPolicy()
+        /// How KCP conversations on the UDP port are run.
+        package var kcp = KCPConfiguration.mode(.fast)
+        /// How long a KCP conversation may hear nothing from its peer.
+        package var kcpTimeout: TimeAmount = .seconds(30)
 
         package init(host: String, port: Int) {
             self.host = host
@@ -60,7 +64,7 @@ package final class EchoServer: Sendable {
             }
             let port = tcp.localAddress?.port ?? configuration.port
             do {
-                let udp = try await Self.bindUDP(host: configuration.host, port: port, group: group)
+                let udp = try await Self.bindUDP(configuration, port: port, group: group, logger: logger)
                 return EchoServer(listeners: [tcp, udp], registry: registry)
             } catch {
                 lastError = error
@@ -131,16 +135,29 @@ package final class EchoServer: Sendable {
             .get()
     }
 
-    private static func bindUDP(host: String, port: Int, group: any EventLoopGroup) async throws -> any Channel {
+    /// Binds the UDP port: KCP conversations are echoed message by message, other datagrams as they are.
+    private static func bindUDP(
+        _ configuration: Configuration,
+        port: Int,
+        group: any EventLoopGroup,
+        logger: Logger
+    ) async throws -> any Channel {
         try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.maxMessagesPerRead, value: 16)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramEchoHandler())
+                    let dispatcher = KCPServerDispatcher(
+                        mode: .echo,
+                        configuration: configuration.kcp,
+                        idleTimeout: configuration.kcpTimeout,
+                        maximumSessions: configuration.maximumConnections,
+                        logger: logger
+                    )
+                    try channel.pipeline.syncOperations.addHandler(dispatcher)
                 }
             }
-            .bind(host: host, port: port)
+            .bind(host: configuration.host, port: port)
             .get()
     }
 }

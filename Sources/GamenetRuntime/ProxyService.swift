@@ -103,7 +103,7 @@ package final class ProxyService: Sendable {
             case .ws:
                 listener = try await WebSocketRelayListener.bind(endpoint, group: group, context: context)
             case .kcp:
-                throw GamenetError(.usage, "\(endpoint.transport.rawValue):// endpoints are not supported yet")
+                listener = try await KCPServerDispatcher.bind(endpoint, group: group, context: context)
             }
             let url = ListeningAddress.url(
                 transport: endpoint.transport,

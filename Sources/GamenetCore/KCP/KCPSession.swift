@@ -258,16 +258,18 @@ package struct KCPSession {
     }
 
     private mutating func updateRTT(_ rtt: Int32) {
+        // In 64 bits: a sample may be up to 2^31 - 1 ms (an ACK with a corrupted or forged ts), where the int32
+        // products of ikcp_update_ack overflow. The averages themselves stay within 0...Int32.max.
+        let rtt = Int64(rtt)
         if self.smoothedRTT == 0 {
-            self.smoothedRTT = rtt
-            self.rttVariation = rtt / 2
+            self.smoothedRTT = Int32(rtt)
+            self.rttVariation = Int32(rtt / 2)
         } else {
-            let delta = abs(rtt - self.smoothedRTT)
-            self.rttVariation = (3 * self.rttVariation + delta) / 4
-            self.smoothedRTT = max(1, (7 * self.smoothedRTT + rtt) / 8)
+            let delta = abs(rtt - Int64(self.smoothedRTT))
+            self.rttVariation = Int32((3 * Int64(self.rttVariation) + delta) / 4)
+            self.smoothedRTT = Int32(max(1, (7 * Int64(self.smoothedRTT) + rtt) / 8))
         }
-        let rto =
-            Int64(self.smoothedRTT) + Int64(max(Int32(bitPattern: self.configuration.interval), 4 * self.rttVariation))
+        let rto = Int64(self.smoothedRTT) + max(Int64(self.configuration.interval), 4 * Int64(self.rttVariation))
         self.rto = UInt32(min(max(rto, Int64(self.minimumRTO)), Int64(Self.rtoMaximum)))
     }
 
@@ -446,8 +448,8 @@ package struct KCPSession {
             self.probeAt = 0
             self.probeWait = 0
         }
-        control.sequenceNumber = 0
-        control.timestamp = 0
+        // As ikcp_flush, which reuses one segment for all of these: a WASK or WINS carries the sn and ts of the last
+        // ACK written before it (0 and 0 if there was none).
         if self.askToSendProbe {
             control.command = .windowAsk
             emitIfFull(adding: KCPSegmentHeader.size)
@@ -496,12 +498,14 @@ package struct KCPSession {
                 needsSend = true
                 segment.transmissions += 1
                 self.timeoutRetransmissions += 1
-                // The back-off of each nodelay mode, as ikcp_flush applies it.
+                // The back-off of each nodelay mode, as ikcp_flush applies it: in 32-bit arithmetic that wraps (after
+                // some 25 unanswered retransmissions), with the step of nodelay 1 and 2 read as a signed IINT32.
                 if self.configuration.nodelay == 0 {
-                    segment.rto += max(segment.rto, self.rto)
+                    segment.rto &+= max(segment.rto, self.rto)
                 } else {
-                    let step = self.configuration.nodelay < 2 ? segment.rto : self.rto
-                    segment.rto += step / 2
+                    let step =
+                        self.configuration.nodelay < 2 ? Int32(bitPattern: segment.rto) : Int32(bitPattern: self.rto)
+                    segment.rto &+= UInt32(bitPattern: step / 2)
                 }
                 segment.resendAt = current &+ segment.rto
                 lost = true

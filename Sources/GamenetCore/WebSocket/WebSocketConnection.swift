@@ -188,9 +188,16 @@ package struct WebSocketConnection {
     }
 
     private mutating func fail(_ code: WebSocketErrorCode, _ reason: String) -> ReceiveAction {
-        guard self.state != .closed else { return .closeNow }
-        self.state = .closed
-        return .closeAfterSending(self.makeCloseFrame(code: code, reason: reason))
+        switch self.state {
+        case .open:
+            self.state = .closed
+            return .closeAfterSending(self.makeCloseFrame(code: code, reason: reason))
+        case .closing, .closed:
+            // §5.5.1, §7.1.7: our close frame is already sent, and an endpoint sends only one; failing the
+            // connection now means closing TCP.
+            self.state = .closed
+            return .closeNow
+        }
     }
 
     // MARK: - Outgoing

@@ -63,6 +63,11 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     package func channelInactive(context: ChannelHandlerContext) {
         self.timer?.cancel()
         self.timer = nil
+        // A close asked for from above is done once the connection is, also when the peer dropped TCP instead of
+        // answering our close frame; left pending, `channel.close()` would never complete.
+        let promise = self.closePromise
+        self.closePromise = nil
+        promise?.succeed(())
         context.fireChannelInactive()
     }
 
