@@ -90,6 +90,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "gamenet",
+                "GamenetCore",
                 "GamenetTestSupport",
             ],
             swiftSettings: swiftSettings
