@@ -27,6 +27,7 @@ enum WebSocketRelayListener {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: ReceiveBuffers.allocator)
             .childChannelInitializer { child in
                 let peer = child.remoteAddress.map { "\($0)" } ?? "?"
                 if let refusal = limiter.admit(child, peer: peer, logger: context.logger) {
