@@ -188,7 +188,7 @@ _gamenet_serve() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --echo --json --version -h --help)
     repeating_options=(--ws-origin --ws-subprotocol)
-    non_repeating_options=(--log-level --listen --max-conns --idle-timeout --ws-path --max-message-size --ping-interval --ping-timeout)
+    non_repeating_options=(--log-level --listen --max-conns --idle-timeout --ws-path --max-message-size --ping-interval --ping-timeout --kcp-mode --kcp-timeout)
     __gamenet_offer_flags_options 0
 
     # Offer option value completions
@@ -223,6 +223,13 @@ _gamenet_serve() {
     '--ping-timeout')
         return
         ;;
+    '--kcp-mode')
+        __gamenet_add_completions -W 'normal'$'\n''fast'$'\n''fast2'$'\n''fast3'$'\n''manual'
+        return
+        ;;
+    '--kcp-timeout')
+        return
+        ;;
     esac
 }
 
@@ -230,7 +237,7 @@ _gamenet_connect() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --text --echo --version -h --help)
     repeating_options=(-H --header --subprotocol)
-    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --send --count)
+    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --kcp-timeout --send --count)
     __gamenet_offer_flags_options 1
 
     # Offer option value completions
@@ -269,6 +276,9 @@ _gamenet_connect() {
     '--ping-timeout')
         return
         ;;
+    '--kcp-timeout')
+        return
+        ;;
     '--send')
         return
         ;;
@@ -282,7 +292,7 @@ _gamenet_proxy() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --text --json --version -h --help)
     repeating_options=(-H --header --subprotocol)
-    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --udp-timeout --max-conns)
+    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --kcp-timeout --udp-timeout --max-conns)
     __gamenet_offer_flags_options 2
 
     # Offer option value completions
@@ -319,6 +329,9 @@ _gamenet_proxy() {
         return
         ;;
     '--ping-timeout')
+        return
+        ;;
+    '--kcp-timeout')
         return
         ;;
     '--udp-timeout')

@@ -8,25 +8,29 @@ extension GamenetCommand {
         static let configuration = CommandConfiguration(
             abstract: "Connect to a peer: standard input goes to it, what it sends goes to standard output.",
             discussion: """
-                A netcat for TCP and UDP. On UDP each line of input is one datagram and each datagram received \
-                is printed as one line (--framing lines, the default for message transports). The command exits \
-                0 when input has ended and the peer has closed; on UDP, which has no end of stream, it exits once \
-                nothing has arrived for --wait after input ended.
+                A netcat for TCP, UDP, KCP and WebSocket. On a message transport each line of input is one \
+                message and each message received is printed as one line (--framing lines, the default for \
+                message transports). The command exits 0 when input has ended and the peer has closed; on UDP \
+                and KCP, which may have no end of stream, it exits once nothing has arrived for --wait after \
+                input ended.
                 Examples:
                   echo hello | gamenet connect tcp://127.0.0.1:7350
                   gamenet connect udp://127.0.0.1:7350 --send ping --count 1
                   gamenet connect ws://127.0.0.1:7350/ --text
+                  gamenet connect "kcp://127.0.0.1:7350?mode=fast3"
                 """
         )
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The peer: tcp://HOST:PORT, udp://HOST:PORT or ws://HOST:PORT/PATH.", transform: Endpoint.argument)
+        @Argument(help: "The peer: tcp://HOST:PORT, udp://HOST:PORT, kcp://HOST:PORT or ws://HOST:PORT/PATH.", transform: Endpoint.argument)
         var url: Endpoint
 
         @OptionGroup var relay: RelayOptions
 
         @OptionGroup(title: "WebSocket") var webSocket: WebSocketOptions
+
+        @OptionGroup(title: "KCP") var kcp: KCPOptions
 
         @Option(help: "Send this text instead of reading standard input, then end input.")
         var send: String?
@@ -57,6 +61,7 @@ extension GamenetCommand {
             configuration.framesStreams = self.relay.framing != nil
             configuration.messageLimit = self.count
             configuration.webSocketClient = self.webSocket.clientOptions
+            configuration.kcpTimeout = self.kcp.kcpTimeout.timeAmount
             configuration.echoesTarget = self.echo
             // Any KCP peer may be on the other end, most without gamenet's end-of-stream marker: wait for quiet.
             configuration.kcpCarriesEndOfStream = false

@@ -21,6 +21,8 @@ extension GamenetCommand {
                   gamenet proxy - tcp://127.0.0.1:7350
                   gamenet proxy tcp://:9000 udp://127.0.0.1:7350 --framing len16
                   gamenet proxy ws://:8080 tcp://127.0.0.1:5900          (websockify)
+                  gamenet proxy tcp://:9000 "kcp://127.0.0.1:4000?mode=fast3" (TCP over KCP, one conversation
+                  gamenet proxy "kcp://:4000?mode=fast3" tcp://127.0.0.1:22  per connection, EOF carried)
                   gamenet proxy - ws://127.0.0.1:7350/ --text --framing lines  (websocat)
                 """
         )
@@ -28,13 +30,13 @@ extension GamenetCommand {
         @OptionGroup var global: GlobalOptions
 
         @Argument(
-            help: "Where to listen: tcp://HOST:PORT, udp://HOST:PORT, ws://HOST:PORT/PATH or - for standard I/O.",
+            help: "Where to listen: tcp://, udp://, kcp://, ws://HOST:PORT/PATH, or - for standard I/O.",
             transform: Endpoint.argument
         )
         var listen: Endpoint
 
         @Argument(
-            help: "Where to relay to: tcp://HOST:PORT, udp://HOST:PORT, ws://HOST:PORT/PATH or - for standard I/O.",
+            help: "Where to relay to: tcp://, udp://, kcp://, ws://HOST:PORT/PATH, or - for standard I/O.",
             transform: Endpoint.argument
         )
         var target: Endpoint
@@ -42,6 +44,8 @@ extension GamenetCommand {
         @OptionGroup var relay: RelayOptions
 
         @OptionGroup(title: "WebSocket") var webSocket: WebSocketOptions
+
+        @OptionGroup(title: "KCP") var kcp: KCPOptions
 
         @Option(help: "Close a UDP flow after this long with no datagram either way.")
         var udpTimeout: Duration = .seconds(60)
@@ -73,6 +77,7 @@ extension GamenetCommand {
             configuration.udpTimeout = self.udpTimeout.timeAmount
             configuration.maximumConnections = self.maxConnections
             configuration.webSocketClient = self.webSocket.clientOptions
+            configuration.kcpTimeout = self.kcp.kcpTimeout.timeAmount
             configuration.webSocketServer.configuration = self.webSocket.limits.configuration
             try await RelayRunner.run(configuration, json: self.json, logger: self.global.makeLogger())
         }

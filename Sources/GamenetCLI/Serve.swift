@@ -9,9 +9,11 @@ extension GamenetCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a server on one port number for TCP and UDP.",
             discussion: """
-                With --echo, every TCP byte, every WebSocket message (text as text, binary as binary) and every \
-                UDP datagram is sent back to where it came from, on the same port number for all three: a TCP \
-                connection that starts with an HTTP request is a WebSocket upgrade, any other is raw TCP. \
+                With --echo, every TCP byte, every WebSocket message (text as text, binary as binary), every KCP \
+                message and every UDP datagram is sent back to where it came from, on one port number: a TCP \
+                connection that starts with an HTTP request is a WebSocket upgrade, any other is raw TCP; a \
+                datagram that parses as whole KCP segments (commands 81-84, lengths that fit exactly) is KCP, and \
+                a new KCP conversation starts with a data segment; any other datagram is raw UDP. \
                 A listening line per transport is printed on standard error (and as JSON with --json), so \
                 --listen :0 can pick a free port.
                 Example:
@@ -47,6 +49,11 @@ extension GamenetCommand {
 
         @OptionGroup(title: "WebSocket") var webSocket: WebSocketLimitOptions
 
+        @Option(help: "How the server runs KCP conversations on its UDP port: normal, fast, fast2, fast3 or manual.")
+        var kcpMode: KCPConfiguration.Mode = .fast
+
+        @OptionGroup(title: "KCP") var kcp: KCPOptions
+
         func validate() throws {
             guard self.echo else {
                 throw ValidationError("the game server is not available yet; use --echo for an echo server")
@@ -64,6 +71,8 @@ extension GamenetCommand {
             configuration.webSocket.allowedOrigins = self.wsOrigin
             configuration.webSocket.subprotocols = self.wsSubprotocol
             configuration.webSocket.configuration = self.webSocket.configuration
+            configuration.kcp = KCPConfiguration.mode(self.kcpMode)
+            configuration.kcpTimeout = self.kcp.kcpTimeout.timeAmount
             let logger = self.global.makeLogger()
             let server = try await EchoServer.start(configuration, logger: logger)
             TerminationSignals.install {

@@ -41,7 +41,10 @@ package final class ProtocolSniffingHandler: ChannelInboundHandler, RemovableCha
 
     package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed, self.buffered != nil {
-            self.finish(context: context, detected: .raw)
+            // The end of input follows the held bytes to the raw handlers; it must be passed on before this handler
+            // leaves the pipeline, since a removed context passes nothing on.
+            self.finish(context: context, detected: .raw, then: event)
+            return
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -58,7 +61,8 @@ package final class ProtocolSniffingHandler: ChannelInboundHandler, RemovableCha
         return .raw
     }
 
-    private func finish(context: ChannelHandlerContext, detected: Detected) {
+    /// Adds the handlers for `detected`, passes them the held bytes and then `event`, if any, and leaves.
+    private func finish(context: ChannelHandlerContext, detected: Detected, then event: Any? = nil) {
         do {
             try self.decide(context.channel, detected)
         } catch {
@@ -70,6 +74,9 @@ package final class ProtocolSniffingHandler: ChannelInboundHandler, RemovableCha
             self.buffered = nil
             context.fireChannelRead(Self.wrapInboundOut(buffered))
             context.fireChannelReadComplete()
+        }
+        if let event {
+            context.fireUserInboundEventTriggered(event)
         }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }

@@ -60,6 +60,19 @@ package final class WebSocketHandler: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // A WebSocket has no half-close: TCP ends after the closing handshake (§7.1.1). A peer whose stream
+            // ended can send nothing more, its close frame included, so the connection is over (§7.1.5: abnormal,
+            // 1006, which is never sent). Left open, a channel that allows half-closure (`serve`) would wait forever.
+            let promise = self.closePromise
+            self.closePromise = nil
+            context.close(promise: promise)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     package func channelInactive(context: ChannelHandlerContext) {
         self.timer?.cancel()
         self.timer = nil
