@@ -328,7 +328,12 @@ package struct KCPSession {
             if Self.difference(sequenceNumber, existing) > 0 { break }
             insertAt = before
         }
-        self.receiveBuffer.insert(segment, at: insertAt)
+        if insertAt == self.receiveBuffer.endIndex {
+            // The common case, a segment in order: appending avoids rebuilding the ring buffer.
+            self.receiveBuffer.append(segment)
+        } else {
+            self.receiveBuffer.insert(segment, at: insertAt)
+        }
         self.moveReceivedInOrder()
     }
 
