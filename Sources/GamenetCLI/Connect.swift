@@ -23,7 +23,10 @@ extension GamenetCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The peer: tcp://HOST:PORT, udp://HOST:PORT, kcp://HOST:PORT or ws://HOST:PORT/PATH.", transform: Endpoint.argument)
+        @Argument(
+            help: "The peer: tcp://HOST:PORT, udp://HOST:PORT, kcp://HOST:PORT or ws://HOST:PORT/PATH.",
+            transform: Endpoint.argument
+        )
         var url: Endpoint
 
         @OptionGroup var relay: RelayOptions
@@ -45,10 +48,10 @@ extension GamenetCommand {
         var echo = false
 
         func validate() throws {
+            try RelayOptions.validateEndpointOptions(self.url)
             guard self.url != .standardIO else {
                 throw ValidationError("URL must be a network endpoint, not -")
             }
-            try RelayOptions.checkSupported(self.url)
             if let count = self.count, count < 1 {
                 throw ValidationError("--count must be at least 1")
             }

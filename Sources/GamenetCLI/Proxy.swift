@@ -60,7 +60,7 @@ extension GamenetCommand {
         var json = false
 
         func validate() throws {
-            try RelayOptions.checkSupported(self.listen, self.target)
+            try RelayOptions.validateEndpointOptions(self.listen, self.target)
             guard self.maxConnections > 0 else {
                 throw ValidationError("--max-conns must be at least 1")
             }

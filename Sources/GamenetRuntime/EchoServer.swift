@@ -122,7 +122,8 @@ package final class EchoServer: Sendable {
                                 try channel.pipeline.syncOperations.addHandler(StreamEchoHandler())
                             case .http:
                                 try channel.pipeline.syncOperations.configureWebSocketServer(policy: policy) {
-                                    channel, _ in
+                                    channel,
+                                    _ in
                                     channel.eventLoop.makeCompletedFuture {
                                         try channel.pipeline.syncOperations.addHandler(WebSocketEchoHandler())
                                     }

@@ -49,6 +49,7 @@ package struct EndpointConnector: Sendable {
                             maximumMessageLength: maximumMessageLength
                         )
                     }
+                    try channel.pipeline.syncOperations.addHandler(RelayStartBuffer())
                 }
             }
         case .network(let network):

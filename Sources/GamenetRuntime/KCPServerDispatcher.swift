@@ -18,7 +18,10 @@ final class KCPServerDispatcher: ChannelInboundHandler {
         case relay(RelayContext)
     }
 
-    /// Queued messages a session holds for its peer beyond which it stops taking more from its source.
+    /// Segments a session may hold for its peer, queued or unacknowledged, beyond which it stops taking more from
+    /// its source (the peer's own messages in echo mode, the target's reads in relay mode); it takes more again once
+    /// half of them are acknowledged. A peer that stops acknowledging, or advertises a window of 0, then meets a
+    /// closed window itself instead of growing the server's memory.
     private static let sendBacklogLimit = 1024
 
     private let mode: Mode
@@ -106,6 +109,7 @@ final class KCPServerDispatcher: ChannelInboundHandler {
                 return
             }
             driver.input(envelope.data, now: context.eventLoop.now)
+            self.resumeSourceIfDrained(session)
             self.markForFlush(session)
         }
     }
@@ -133,6 +137,23 @@ final class KCPServerDispatcher: ChannelInboundHandler {
             return
         }
         context.write(Self.wrapOutboundOut(envelope), promise: nil)
+    }
+
+    private func isBacklogged(_ session: KCPServerSession) -> Bool {
+        (session.driver?.session.waitingToSend ?? 0) >= Self.sendBacklogLimit
+    }
+
+    /// Takes from a session's source again once its backlog has drained to half the limit.
+    private func resumeSourceIfDrained(_ session: KCPServerSession) {
+        guard let driver = session.driver, driver.session.waitingToSend <= Self.sendBacklogLimit / 2 else { return }
+        switch self.mode {
+        case .echo:
+            driver.resumeDelivery()
+        case .relay:
+            guard session.targetReadsPaused, let target = session.target else { return }
+            session.targetReadsPaused = false
+            target.setOption(.autoRead, value: true).whenFailure { _ in target.close(promise: nil) }
+        }
     }
 
     private func markForFlush(_ session: KCPServerSession) {
@@ -173,6 +194,8 @@ final class KCPServerDispatcher: ChannelInboundHandler {
         self.sessions[key] = session
         self.logger.info("KCP conversation \(key.conversation) from \(peer)")
         if case .relay(let relayContext) = self.mode {
+            // Messages wait in the KCP receive queue until the target is connected.
+            session.driver?.pauseDelivery()
             self.connectTarget(for: session, relayContext: relayContext, eventLoop: context.eventLoop)
         }
         return session
@@ -184,6 +207,10 @@ final class KCPServerDispatcher: ChannelInboundHandler {
             switch event {
             case .message(let message):
                 try? session.driver?.send(message)
+                if self.isBacklogged(session) {
+                    // The peer's messages wait in its KCP receive queue until the echoes drain.
+                    session.driver?.pauseDelivery()
+                }
             case .endOfInput:
                 session.driver?.sendEndOfInput()
             }
@@ -200,6 +227,10 @@ final class KCPServerDispatcher: ChannelInboundHandler {
             case .message(let message):
                 target.write(message, promise: nil)
                 target.flush()
+                if !target.isWritable {
+                    // The rest waits in the KCP receive queue until the target drains.
+                    session.driver?.pauseDelivery()
+                }
             case .endOfInput:
                 Self.shutOutput(of: target)
             }
@@ -250,6 +281,7 @@ final class KCPServerDispatcher: ChannelInboundHandler {
                 target.closeFuture.whenComplete { _ in
                     loopBoundSelf.value.targetClosed(session)
                 }
+                dispatcher.targetWritabilityChanged(session)
                 target.setOption(.autoRead, value: true).whenFailure { _ in target.close(promise: nil) }
             }
         }
@@ -262,7 +294,22 @@ final class KCPServerDispatcher: ChannelInboundHandler {
         } catch {
             self.logger.warning("KCP conversation \(session.key.conversation): \(error)")
         }
+        if self.isBacklogged(session), !session.targetReadsPaused, let target = session.target {
+            // Reads resume once the peer has acknowledged half the backlog.
+            session.targetReadsPaused = true
+            target.setOption(.autoRead, value: false).whenFailure { _ in target.close(promise: nil) }
+        }
         self.markForFlush(session)
+    }
+
+    /// The target's writability changed: messages held while it was full go on once it is writable.
+    func targetWritabilityChanged(_ session: KCPServerSession) {
+        guard let target = session.target, target.isWritable, let driver = session.driver, driver.isDeliveryPaused
+        else { return }
+        driver.resumeDelivery()
+        // A flush tells the peer the receive window opened again.
+        self.markForFlush(session)
+        self.targetBatchEnded()
     }
 
     /// The target ended its output: the peer gets the end-of-stream marker.
@@ -327,6 +374,11 @@ final class KCPTargetReturnHandler: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         self.dispatcher.value.targetBatchEnded()
         context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        self.dispatcher.value.targetWritabilityChanged(self.session)
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

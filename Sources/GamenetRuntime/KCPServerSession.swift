@@ -16,6 +16,8 @@ final class KCPServerSession {
     /// Messages that arrived while the target was still connecting.
     var pendingMessages: [ByteBuffer] = []
     var pendingEndOfInput = false
+    /// Whether the target's reads are off because too much waits for the peer.
+    var targetReadsPaused = false
     var needsFlush = false
     var isClosed = false
 

@@ -138,11 +138,6 @@ package final class ProxyService: Sendable {
     }
 
     private static func validate(_ configuration: ProxyConfiguration) throws {
-        for endpoint in [configuration.listen, configuration.target] {
-            if let transport = endpoint.transport, !transport.isSupported {
-                throw GamenetError(.usage, "\(transport.rawValue):// endpoints are not supported yet")
-            }
-        }
         if configuration.listen == .standardIO, configuration.target == .standardIO {
             throw GamenetError(.usage, "cannot relay standard I/O to itself; one endpoint must be a network URL")
         }

@@ -81,7 +81,11 @@ struct RelayContext: Sendable {
                 try operations.addHandler(StreamEchoHandler())
             }
             try operations.addHandler(
-                ConnectionErrorRecorder(label: self.configuration.target.description, logger: self.logger, firstError: self.firstError)
+                ConnectionErrorRecorder(
+                    label: self.configuration.target.description,
+                    logger: self.logger,
+                    firstError: self.firstError
+                )
             )
             target.closeFuture.whenComplete { _ in self.finishPromise.succeed(()) }
             target.pipeline.fireUserInboundEventTriggered(RelayEvent.started)

@@ -16,8 +16,11 @@ enum WebSocketConnector {
         let upgraded = eventLoop.makePromise(of: (any Channel).self)
         let timeout = eventLoop.scheduleTask(in: options.handshakeTimeout) {
             upgraded.fail(
-                GamenetError(.unavailable, "cannot connect to \(endpoint): no WebSocket handshake within "
-                    + Duration.nanoseconds(options.handshakeTimeout.nanoseconds).shortDescription)
+                GamenetError(
+                    .unavailable,
+                    "cannot connect to \(endpoint): no WebSocket handshake within "
+                        + Duration.nanoseconds(options.handshakeTimeout.nanoseconds).shortDescription
+                )
             )
         }
         upgraded.futureResult.whenComplete { _ in timeout.cancel() }
@@ -86,7 +89,7 @@ enum WebSocketConnector {
         var uri = endpoint.path
         let query = endpoint.options.filter { !Self.gamenetOptions.contains($0.key) }
         if !query.isEmpty {
-            uri += "?" + query.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            uri += "?" + query.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }.joined(separator: "&")
         }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
@@ -111,8 +114,11 @@ private final class WebSocketHandshakeWatcher: ChannelInboundHandler, RemovableC
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = Self.unwrapInboundIn(data) {
-            let status = "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) \(head.status.reasonPhrase)"
-            self.upgraded.fail(GamenetError(.unavailable, "WebSocket handshake with \(self.endpoint) refused: \(status)"))
+            let status =
+                "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) \(head.status.reasonPhrase)"
+            self.upgraded.fail(
+                GamenetError(.unavailable, "WebSocket handshake with \(self.endpoint) refused: \(status)")
+            )
             context.close(promise: nil)
         }
     }

@@ -59,7 +59,9 @@ enum WebSocketRelayListener {
                             }
                             context.logger.info("WebSocket connection from \(peer) to \(head.uri)")
                             return channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHandler(WebSocketMessageAdapter(sendsText: sendsText))
+                                try channel.pipeline.syncOperations.addHandler(
+                                    WebSocketMessageAdapter(sendsText: sendsText)
+                                )
                                 context.join(accepted: channel, label: peer, target: connected).whenComplete { _ in
                                     context.logger.info("connection from \(peer) closed")
                                 }

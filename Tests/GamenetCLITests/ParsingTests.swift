@@ -74,7 +74,7 @@ struct ParsingTests {
     @Test(arguments: [
         (["proxy", "tcp://:1", "tcp://h:99999"], "port 99999 out of range 0-65535"),
         (["proxy", "-", "-"], "LISTEN and TARGET cannot both be -"),
-        (["proxy", "tcp://:1", "kcp://h:1"], "kcp:// endpoints are not supported yet"),
+        (["proxy", "tcp://:1", "kcp://h:1?mode=turbo"], "unknown mode 'turbo'"),
         (["proxy", "tcp://:1", "tcp://h:1", "--max-conns", "0"], "--max-conns must be at least 1"),
         (
             ["proxy", "tcp://:1", "tcp://h:1", "--framing", "json"],

@@ -53,10 +53,13 @@ struct ExitStatusTests {
         #expect(result.error.split(separator: "\n").count == 1)
     }
 
-    @Test func unsupportedSchemeSaysSo() throws {
-        let result = try self.run(["connect", "kcp://127.0.0.1:4000"])
+    @Test func badKCPOptionExits64NamingIt() throws {
+        let result = try self.run(["connect", "kcp://127.0.0.1:4000?mtu=12"])
         #expect(result.status == 64)
-        #expect(result.error.contains("kcp:// endpoints are not supported yet"))
+        #expect(result.error.contains("bad mtu '12'"))
+        let unknown = try self.run(["connect", "kcp://127.0.0.1:4000?turbo=1"])
+        #expect(unknown.status == 64)
+        #expect(unknown.error.contains("unknown option 'turbo'"))
     }
 
     @Test func badOptionValueExits64() throws {

@@ -43,7 +43,10 @@ struct ImpairmentOptions: ParsableArguments {
     @Option(help: "Extra delay of a reordered packet (default 10ms).")
     var reorderDelay: String?
 
-    @Option(help: "Reorder only after N - 1 packets in order; then each packet is a candidate until one is picked (netem's gap).")
+    @Option(
+        help:
+            "Reorder only after N - 1 packets in order; then each packet is a candidate until one is picked (netem's gap)."
+    )
     var reorderGap: String?
 
     @Option(help: "Share of packets with one bit flipped at a random position.")

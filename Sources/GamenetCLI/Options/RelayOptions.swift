@@ -25,11 +25,14 @@ struct RelayOptions: ParsableArguments {
         return configuration
     }
 
-    /// Rejects endpoints whose transport this build cannot open yet.
-    static func checkSupported(_ endpoints: Endpoint...) throws {
-        for endpoint in endpoints {
-            if let transport = endpoint.transport, !transport.isSupported {
-                throw ValidationError("\(transport.rawValue):// endpoints are not supported yet (in '\(endpoint)')")
+    /// Checks the options of `kcp://` endpoints now, so a bad one is a usage error before anything is opened.
+    static func validateEndpointOptions(_ endpoints: Endpoint...) throws {
+        for case .network(let endpoint) in endpoints where endpoint.transport == .kcp {
+            do {
+                _ = try KCPConfiguration(endpoint: endpoint)
+                _ = try KCPConfiguration.conversation(in: endpoint)
+            } catch {
+                throw ValidationError(error.description)
             }
         }
     }

@@ -4,7 +4,10 @@ import GamenetRuntime
 
 /// WebSocket options of the commands that open `ws://` endpoints (`connect`, `proxy`).
 struct WebSocketOptions: ParsableArguments {
-    @Option(name: [.customShort("H"), .customLong("header")], help: "Add a header to the WebSocket upgrade request, 'Name: value'; repeatable.")
+    @Option(
+        name: [.customShort("H"), .customLong("header")],
+        help: "Add a header to the WebSocket upgrade request, 'Name: value'; repeatable."
+    )
     var headers: [String] = []
 
     @Option(help: "Offer this WebSocket subprotocol; repeatable.")
@@ -23,7 +26,8 @@ struct WebSocketOptions: ParsableArguments {
 
     func validate() throws {
         for header in self.headers {
-            guard let colon = header.firstIndex(of: ":"), header[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
+            guard let colon = header.firstIndex(of: ":"),
+                header[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
                 colon != header.startIndex
             else {
                 throw ValidationError("bad header '\(header)', expected 'Name: value'")

@@ -36,7 +36,8 @@ package struct NetworkEndpoint: Hashable, Sendable, CustomStringConvertible {
             text += self.path
         }
         if !self.options.isEmpty {
-            text += "?" + self.options.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            text +=
+                "?" + self.options.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }.joined(separator: "&")
         }
         return text
     }
@@ -171,11 +172,12 @@ extension NetworkEndpoint {
     ) throws(EndpointParseError) -> [(String, String)] {
         var options: [(String, String)] = []
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            // NAME=VALUE, or a bare NAME (legal in a URL query, RFC 3986 §3.4), which gets an empty value.
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty else {
+            guard !parts[0].isEmpty else {
                 throw EndpointParseError(text, "bad option '\(pair)', expected NAME=VALUE")
             }
-            options.append((String(parts[0]), String(parts[1])))
+            options.append((String(parts[0]), parts.count == 2 ? String(parts[1]) : ""))
         }
         return options
     }

@@ -13,13 +13,6 @@ package enum Transport: String, Hashable, Sendable, CaseIterable {
         }
     }
 
-    /// Whether this build of gamenet can open the transport.
-    package var isSupported: Bool {
-        switch self {
-        case .tcp, .udp, .ws, .kcp: return true
-        }
-    }
-
     /// Whether the URL may carry a path (`ws://host:port/path`).
     var allowsPath: Bool {
         switch self {

@@ -31,6 +31,11 @@ package final class KCPDriver: KCPTimed {
     package private(set) var receivedEndOfInput = false
     /// Datagrams refused by the session: truncated, another conversation, a bad length or command.
     package private(set) var refusedDatagrams = 0
+    /// While set, complete messages stay in the session's receive queue instead of being delivered: the owner's
+    /// consumer is full. Once the queue holds a receive window, KCP advertises a window of 0 and the peer stops
+    /// sending, so a slow consumer slows the peer instead of growing memory. ``resumeDelivery()`` hands over what
+    /// waits; a flush after it tells the peer the window opened again.
+    package private(set) var isDeliveryPaused = false
 
     /// - Parameters:
     ///   - output: sends one datagram to the peer.
@@ -79,7 +84,24 @@ package final class KCPDriver: KCPTimed {
             return
         }
         self.lastHeard = now
-        while let message = self.session.receive() {
+        self.deliverReceived()
+    }
+
+    /// Holds complete messages back until ``resumeDelivery()``.
+    package func pauseDelivery() {
+        self.isDeliveryPaused = true
+    }
+
+    /// Delivers the messages held while paused, and those that arrive from now on.
+    package func resumeDelivery() {
+        guard self.isDeliveryPaused else { return }
+        self.isDeliveryPaused = false
+        self.deliverReceived()
+    }
+
+    private func deliverReceived() {
+        // `deliver` may pause delivery again, checked before each message.
+        while !self.isDeliveryPaused, let message = self.session.receive() {
             if message.readableBytes == 0 {
                 self.receivedEndOfInput = true
                 self.deliver(.endOfInput)

@@ -62,7 +62,8 @@ package struct Impairment: Sendable {
     /// Replaces the spec from now on, keeping the counters, the random sequence and the order of releases.
     package mutating func update(_ spec: ImpairmentSpec) {
         let spec = Self.applicable(spec, mode: self.mode)
-        let rateChanged = spec.rate != self.spec.rate || spec.effectiveBurst != self.spec.effectiveBurst
+        let rateChanged =
+            spec.rate != self.spec.rate || spec.effectiveBurst != self.spec.effectiveBurst
             || spec.effectiveQueueLimit != self.spec.effectiveQueueLimit
         self.spec = spec
         self.jitterRandom.correlation = spec.delayCorrelation

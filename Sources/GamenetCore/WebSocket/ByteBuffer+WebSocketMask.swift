@@ -16,7 +16,8 @@ extension ByteBuffer {
         let keyBytes: (UInt8, UInt8, UInt8, UInt8) = (
             key[rotation % 4], key[(rotation + 1) % 4], key[(rotation + 2) % 4], key[(rotation + 3) % 4]
         )
-        let pattern32 = UInt32(keyBytes.0) | UInt32(keyBytes.1) << 8 | UInt32(keyBytes.2) << 16 | UInt32(keyBytes.3) << 24
+        let pattern32 =
+            UInt32(keyBytes.0) | UInt32(keyBytes.1) << 8 | UInt32(keyBytes.2) << 16 | UInt32(keyBytes.3) << 24
         // Little-endian loads: byte 0 of the word is the lowest byte, so the pattern above lines up with the payload.
         let pattern = UInt64(littleEndian: UInt64(pattern32) | UInt64(pattern32) << 32)
         self.withUnsafeMutableReadableBytes { bytes in

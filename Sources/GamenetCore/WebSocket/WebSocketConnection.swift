@@ -94,7 +94,10 @@ package struct WebSocketConnection {
             let isText = frame.opcode == .text
             if frame.fin {
                 if data.readableBytes > self.configuration.maximumMessageSize {
-                    return self.fail(.messageTooLarge, "message larger than \(self.configuration.maximumMessageSize) bytes")
+                    return self.fail(
+                        .messageTooLarge,
+                        "message larger than \(self.configuration.maximumMessageSize) bytes"
+                    )
                 }
                 if isText {
                     var validator = UTF8Validator()
@@ -208,7 +211,11 @@ package struct WebSocketConnection {
     }
 
     /// Starts the close handshake with `code`; returns the close frame to send, or `nil` if closing already began.
-    package mutating func close(code: WebSocketErrorCode = .normalClosure, reason: String = "", now: NIODeadline)
+    package mutating func close(
+        code: WebSocketErrorCode = .normalClosure,
+        reason: String = "",
+        now: NIODeadline
+    )
         -> WebSocketFrame?
     {
         guard self.state == .open else { return nil }

@@ -35,7 +35,11 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     }
 
     package func handlerAdded(context: ChannelHandlerContext) {
-        self.connection = WebSocketConnection(role: self.role, configuration: self.configuration, now: context.eventLoop.now)
+        self.connection = WebSocketConnection(
+            role: self.role,
+            configuration: self.configuration,
+            now: context.eventLoop.now
+        )
         self.armTimer(context: context)
     }
 
@@ -133,7 +137,10 @@ package final class WebSocketHandler: ChannelDuplexHandler {
             promise?.fail(ChannelError.outputClosed)
             return
         }
-        context.write(Self.wrapOutboundOut(connection.frame(for: message, maskKey: self.nextMaskKey())), promise: promise)
+        context.write(
+            Self.wrapOutboundOut(connection.frame(for: message, maskKey: self.nextMaskKey())),
+            promise: promise
+        )
     }
 
     package func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {

@@ -37,7 +37,11 @@ package final class WebSocketRejectionHandler: ChannelInboundHandler, RemovableC
         }
     }
 
-    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, rejection: WebSocketServerPolicy.Rejection) {
+    private func respond(
+        context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        rejection: WebSocketServerPolicy.Rejection
+    ) {
         let body = rejection.reason + "\n"
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")

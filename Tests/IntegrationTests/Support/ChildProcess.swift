@@ -32,9 +32,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     deinit {
-        if self.process.isRunning {
-            self.process.terminate()
-        }
+        self.terminate()
     }
 
     private func collect(_ handle: FileHandle, isStandardError: Bool) {
@@ -134,9 +132,17 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Ends the child if it still runs.
+    /// Ends the child if it still runs: SIGTERM, then SIGKILL after half a second. Children of the test runner can
+    /// inherit a signal mask that blocks SIGTERM, and a test must not leave a peer running.
     func terminate() {
+        guard self.process.isRunning else { return }
+        self.process.terminate()
+        let deadline = Date().addingTimeInterval(0.5)
+        while self.process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         if self.process.isRunning {
-            self.process.terminate()
+            kill(self.process.processIdentifier, SIGKILL)
         }
     }
 

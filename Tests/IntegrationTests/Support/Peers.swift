@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The programs the integration tests run: the gamenet binary under test and the real peers it talks to.
 enum Peers {
@@ -47,5 +48,69 @@ enum Peers {
             throw TestFailure("\(program) is not installed: apt-get install \(package ?? program)")
         }
         return path
+    }
+
+    // MARK: - Python peers
+
+    /// The root of the package, found from this file's path (`Tests/IntegrationTests/Support/Peers.swift`).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// A program in a virtual environment that `.ci/run` creates: `$variable` if set, else `fallback` under the
+    /// package root; `nil` if that is not an executable file.
+    private static func virtualEnvironmentProgram(_ variable: String, fallback: String) -> String? {
+        let path =
+            ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.packageRoot.appendingPathComponent(fallback).path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// A Python 3 with the `websockets` library: `$GAMENET_PYTHON`, or `.build/venv/bin/python`.
+    static var python: String? {
+        Self.virtualEnvironmentProgram("GAMENET_PYTHON", fallback: ".build/venv/bin/python")
+    }
+
+    /// Autobahn's `wstest` (Python 2.7): `$GAMENET_WSTEST`, or `.build/autobahn/bin/wstest`.
+    static var wstest: String? {
+        Self.virtualEnvironmentProgram("GAMENET_WSTEST", fallback: ".build/autobahn/bin/wstest")
+    }
+
+    /// Whether the tests that need Python's `websockets` run: always in CI, elsewhere if the venv exists.
+    static var hasPython: Bool { Self.isCI || Self.python != nil }
+
+    /// Whether the Autobahn tests run: always in CI, elsewhere if `wstest` exists.
+    static var hasWstest: Bool { Self.isCI || Self.wstest != nil }
+
+    static let pythonMissing: Comment =
+        "Python websockets is missing: set GAMENET_PYTHON or run .ci/run (it creates .build/venv)"
+    static let wstestMissing: Comment =
+        "Autobahn wstest is missing: set GAMENET_WSTEST or run .ci/run (it creates .build/autobahn)"
+
+    /// The path of the Python with `websockets`, or a failure that says how to get it.
+    static func requirePython() throws -> String {
+        guard let path = Self.python else { throw TestFailure(Self.pythonMissing.rawValue) }
+        return path
+    }
+
+    /// The path of `wstest`, or a failure that says how to get it.
+    static func requireWstest() throws -> String {
+        guard let path = Self.wstest else { throw TestFailure(Self.wstestMissing.rawValue) }
+        return path
+    }
+}
+
+extension ChildProcess {
+    /// Ends the child with SIGKILL if it still runs, and waits (at most two seconds) until it has.
+    ///
+    /// A child started from a test thread inherits that thread's blocked signals, SIGTERM among them: a program that
+    /// does not unblock it, such as Python (`wstest`, the `websockets` scripts), never sees `terminate()`.
+    func forceStop() {
+        guard self.process.isRunning else { return }
+        self.signal(SIGKILL)
+        let deadline = Date().addingTimeInterval(2)
+        while self.process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
     }
 }
