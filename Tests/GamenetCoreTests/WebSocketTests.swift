@@ -171,6 +171,21 @@ import Testing
         #expect(buffer.getBytes(at: 0, length: 3) == [0, 0, 0])
     }
 
+    @Test func maskingIntoANewBufferMatchesNIO() throws {
+        var random = SplitMix64(seed: 0x636f_7079)
+        for length in [0, 1, 7, 8, 9, 125, 126, 4_097, 65_536] {
+            let key = try #require(WebSocketMaskingKey(random.bytes(4)))
+            var source = ByteBuffer(bytes: random.bytes(length + 3))
+            source.moveReaderIndex(forwardBy: 3)
+            var nios = source
+            nios.webSocketMask(key)
+            var ours = ByteBuffer(string: "head")
+            ours.writeWebSocketMasked(source, key: key)
+            #expect(ours.readString(length: 4) == "head")
+            #expect(ours == nios, "length \(length)")
+        }
+    }
+
     @Test func maskingALargePayloadInPiecesMatchesMaskingItWhole() throws {
         var random = SplitMix64(seed: 7)
         let key = try #require(WebSocketMaskingKey(random.bytes(4)))

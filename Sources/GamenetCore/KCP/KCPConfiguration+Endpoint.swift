@@ -4,6 +4,10 @@ extension KCPConfiguration {
         "mode", "mtu", "sndwnd", "rcvwnd", "conv", "stream", "nodelay", "interval", "resend", "nc",
     ]
 
+    /// The smallest `?mtu=`: a message of 64 KiB, the most a relay cuts a byte stream into, must fit in the 127
+    /// fragments of one KCP message (127 × (541 − 24) ≥ 65,536); below it a relayed stream would lose data.
+    package static let smallestEndpointMTU = 541
+
     /// The configuration a `kcp://` URL asks for: `?mode=fast3&mtu=1200&sndwnd=128&rcvwnd=128&stream=1`, and for
     /// `mode=manual` the four `ikcp_nodelay` knobs `nodelay`, `interval`, `resend`, `nc`. The default mode is `fast`.
     ///
@@ -29,7 +33,7 @@ extension KCPConfiguration {
             }
             return number
         }
-        if let mtu = try integer("mtu", 50...65_507) { self.mtu = mtu }
+        if let mtu = try integer("mtu", Self.smallestEndpointMTU...65_507) { self.mtu = mtu }
         if let window = try integer("sndwnd", 1...65_535) { self.sendWindow = window }
         if let window = try integer("rcvwnd", 1...65_535) { self.receiveWindow = window }
         if let stream = try integer("stream", 0...1) { self.isStream = stream == 1 }

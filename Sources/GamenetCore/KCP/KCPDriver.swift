@@ -121,7 +121,7 @@ package final class KCPDriver: KCPTimed {
     package func sendEndOfInput() {
         guard !self.sentEndOfInput else { return }
         self.sentEndOfInput = true
-        try? self.session.send(ByteBuffer())
+        self.session.sendEmptySegment()
     }
 
     /// Sends what is queued now rather than at the next interval, for low latency.

@@ -132,6 +132,13 @@ package struct KCPSession {
         }
     }
 
+    /// Queues one empty segment, which the peer's `receive` returns as an empty message: gamenet's end-of-stream
+    /// marker. In message mode this is what `send` of no bytes queues; in stream mode `send`, as `ikcp_send`, would
+    /// merge it into a queued segment, or drop it, and the marker would be lost.
+    package mutating func sendEmptySegment() {
+        self.sendQueue.append(Segment(fragment: 0, data: ByteBuffer()))
+    }
+
     // MARK: - Receiving
 
     /// The size of the next whole message, or `nil` if none is complete (`ikcp_peeksize`).

@@ -39,4 +39,32 @@ extension ByteBuffer {
             }
         }
     }
+
+    /// Appends `source`'s readable bytes masked (or unmasked) with `key`, in one pass.
+    ///
+    /// A payload sliced from a read buffer shares that buffer's storage, so masking it in place would first copy it
+    /// (copy-on-write) and then XOR it: two passes over the data. Writing the XOR straight into a buffer of our own is
+    /// one pass.
+    package mutating func writeWebSocketMasked(_ source: ByteBuffer, key: WebSocketMaskingKey) {
+        let count = source.readableBytes
+        let pattern32 = UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
+        let pattern = UInt64(littleEndian: UInt64(pattern32) | UInt64(pattern32) << 32)
+        self.reserveCapacity(minimumWritableBytes: count)
+        let written = self.withUnsafeMutableWritableBytes { destination in
+            source.withUnsafeReadableBytes { bytes in
+                var index = 0
+                while index + 8 <= count {
+                    let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    destination.storeBytes(of: word ^ pattern, toByteOffset: index, as: UInt64.self)
+                    index += 8
+                }
+                while index < count {
+                    destination[index] = bytes[index] ^ key[index % 4]
+                    index += 1
+                }
+                return count
+            }
+        }
+        self.moveWriterIndex(forwardBy: written)
+    }
 }

@@ -83,7 +83,9 @@ package struct WebSocketConnection {
         }
         var data = frame.data
         if let key = frame.maskKey {
-            data.gamenetWebSocketMask(key)
+            var unmasked = ByteBuffer()
+            unmasked.writeWebSocketMasked(frame.data, key: key)
+            data = unmasked
         }
 
         switch frame.opcode {

@@ -19,13 +19,11 @@ package final class WebSocketFrameWriter: ChannelOutboundHandler {
     package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let frame = Self.unwrapOutboundIn(data)
         var payload = frame.data
-        if let key = frame.maskKey {
-            payload.gamenetWebSocketMask(key)
-        }
         let length = payload.readableBytes
-        var header = context.channel.allocator.buffer(
-            capacity: 14 + (length <= Self.coalescingLimit ? length : 0)
-        )
+        // A masked payload is written masked into the header's buffer in one pass (it must be copied anyway, since
+        // masking in place would change bytes that may be shared); an unmasked one joins the header only if small.
+        let joinsHeader = frame.maskKey != nil || length <= Self.coalescingLimit
+        var header = context.channel.allocator.buffer(capacity: 14 + (joinsHeader ? length : 0))
         var first: UInt8 = frame.fin ? 0x80 : 0
         if frame.rsv1 { first |= 0x40 }
         if frame.rsv2 { first |= 0x20 }
@@ -44,8 +42,9 @@ package final class WebSocketFrameWriter: ChannelOutboundHandler {
         }
         if let key = frame.maskKey {
             header.writeBytes(key)
-        }
-        if length <= Self.coalescingLimit {
+            header.writeWebSocketMasked(payload, key: key)
+            context.write(Self.wrapOutboundOut(header), promise: promise)
+        } else if joinsHeader {
             header.writeBuffer(&payload)
             context.write(Self.wrapOutboundOut(header), promise: promise)
         } else {
