@@ -118,6 +118,7 @@ final class KCPServerDispatcher: ChannelInboundHandler {
         let now = context.eventLoop.now
         for session in self.unflushed {
             session.needsFlush = false
+            session.target?.flush()
             session.driver?.flush(now: now)
             self.closeIfFinished(session)
         }
@@ -225,8 +226,9 @@ final class KCPServerDispatcher: ChannelInboundHandler {
             }
             switch event {
             case .message(let message):
+                // Flushed once per batch of datagrams (channelReadComplete): in stream mode a message is one segment.
                 target.write(message, promise: nil)
-                target.flush()
+                self.markForFlush(session)
                 if !target.isWritable {
                     // The rest waits in the KCP receive queue until the target drains.
                     session.driver?.pauseDelivery()

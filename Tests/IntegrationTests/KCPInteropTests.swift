@@ -89,12 +89,15 @@ struct KCPInteropTests {
 
     // MARK: - TCP over KCP
 
-    @Test func tcpOverKCPRoundTripsBytesAndPassesTheHalfCloseOn() throws {
+    /// In stream mode KCP merges writes into queued segments, and an empty write used to vanish into one: the end of
+    /// the stream was lost whenever data was still queued, and the far end never saw it.
+    @Test(arguments: ["mode=fast", "mode=fast3&stream=1"])
+    func tcpOverKCPRoundTripsBytesAndPassesTheHalfCloseOn(options: String) throws {
         let echo = try Launch.gamenetListening(["serve", "--echo", "--listen", "127.0.0.1:0"])
         defer { echo.process.terminate() }
-        let far = try Launch.gamenetListening(["proxy", "kcp://127.0.0.1:0", "tcp://127.0.0.1:\(echo.port)"])
+        let far = try Launch.gamenetListening(["proxy", "kcp://127.0.0.1:0?\(options)", "tcp://127.0.0.1:\(echo.port)"])
         defer { far.process.terminate() }
-        let near = try Launch.gamenetListening(["proxy", "tcp://127.0.0.1:0", "kcp://127.0.0.1:\(far.port)"])
+        let near = try Launch.gamenetListening(["proxy", "tcp://127.0.0.1:0", "kcp://127.0.0.1:\(far.port)?\(options)"])
         defer { near.process.terminate() }
 
         var generator = SplitMix64(seed: 4)
@@ -119,6 +122,37 @@ struct KCPInteropTests {
         #expect(sendError.failure == nil)
         #expect(received.count == payload.count)
         #expect(received == payload, "the bytes that came back differ from those sent")
+    }
+
+    @Test func tcpOverKCPAtTheSmallestMTULosesNothingAndASmallerOneIsRefused() throws {
+        // A relay cuts the TCP stream into messages of up to 64 KiB; one message has at most 127 fragments, so the
+        // smallest MTU that carries them is 541 (127 × 517 ≥ 65,536). A smaller one used to be accepted, and every
+        // 64 KiB read was then dropped with a warning while the transfer ended as if complete.
+        let echo = try Launch.gamenetListening(["serve", "--echo", "--listen", "127.0.0.1:0"])
+        defer { echo.process.terminate() }
+        let far = try Launch.gamenetListening(["proxy", "kcp://127.0.0.1:0?mtu=541", "tcp://127.0.0.1:\(echo.port)"])
+        defer { far.process.terminate() }
+        let near = try Launch.gamenetListening(["proxy", "tcp://127.0.0.1:0", "kcp://127.0.0.1:\(far.port)?mtu=541"])
+        defer { near.process.terminate() }
+
+        var generator = SplitMix64(seed: 5)
+        let payload = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let client = try TCPTestClient(port: near.port, timeout: 20)
+        let sent = DispatchSemaphore(value: 0)
+        Thread {
+            try? client.send(payload)
+            client.shutdownOutput()
+            sent.signal()
+        }.start()
+        let received = try client.receive()
+        #expect(sent.wait(timeout: .now() + 20) == .success)
+        #expect(received == payload, "\(received.count) of \(payload.count) bytes came back")
+        #expect(!near.process.standardError.contains("messageTooLarge"), "\(near.process.standardError)")
+
+        let refused = try ChildProcess(Peers.gamenet, ["proxy", "tcp://127.0.0.1:0", "kcp://127.0.0.1:9?mtu=540"])
+        defer { refused.terminate() }
+        #expect(try refused.waitForExit(timeout: 10) == 64)
+        #expect(refused.standardError.contains("bad mtu '540'"), "\(refused.standardError)")
     }
 
     // MARK: - Bad input
