@@ -24,6 +24,8 @@ enum ChannelRelay {
         let (firstHandler, secondHandler) = RelayHandler.makePair(firstSide, secondSide)
         firstHandler.shaping = shaping?.first
         secondHandler.shaping = shaping?.second
+        firstHandler.writabilityGate = try? first.pipeline.syncOperations.handler(type: KCPChannelHandler.self)
+        secondHandler.writabilityGate = try? second.pipeline.syncOperations.handler(type: KCPChannelHandler.self)
         do {
             try first.pipeline.syncOperations.addHandlers([
                 firstHandler,

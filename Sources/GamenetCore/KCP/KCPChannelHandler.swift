@@ -15,7 +15,7 @@ import Darwin
 /// the end-of-stream marker; the peer's marker arrives as `ChannelEvent.inputClosed`. A full close first sends the
 /// marker and waits, for at most `lingerTimeout`, until everything sent has been acknowledged. A dead or silent peer
 /// closes the channel with a ``KCPDriverError``.
-package final class KCPChannelHandler: ChannelDuplexHandler {
+package final class KCPChannelHandler: ChannelDuplexHandler, RelayWritabilityGate {
     package typealias InboundIn = ByteBuffer
     package typealias InboundOut = ByteBuffer
     package typealias OutboundIn = ByteBuffer
@@ -31,6 +31,8 @@ package final class KCPChannelHandler: ChannelDuplexHandler {
     private var closePromise: EventLoopPromise<Void>?
     private var closeDeadline: NIODeadline?
     private var hasRead = false
+    /// Whether the send queue had room at the last check; a change fires `channelWritabilityChanged`.
+    private var lastAcceptsWrites = true
 
     package init(
         conversation: UInt32,
@@ -75,11 +77,28 @@ package final class KCPChannelHandler: ChannelDuplexHandler {
         self.context = nil
     }
 
+    /// Whether KCP's send queue has room: at most two send windows of segments wait, so a fast source meets a slow
+    /// link with backpressure instead of a queue as long as the whole transfer.
+    package var acceptsWrites: Bool {
+        guard let driver = self.driver else { return true }
+        return driver.session.waitingToSend < 2 * max(self.configuration.sendWindow, 32)
+    }
+
+    /// Tells the relay above when the send queue fills or drains.
+    private func updateWritability(context: ChannelHandlerContext) {
+        let accepts = self.acceptsWrites
+        guard accepts != self.lastAcceptsWrites else { return }
+        self.lastAcceptsWrites = accepts
+        context.fireChannelWritabilityChanged()
+    }
+
     // MARK: - Inbound
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         self.driver?.input(Self.unwrapInboundIn(data), now: context.eventLoop.now)
         self.checkClosing(context: context)
+        // Acknowledgements empty the send queue.
+        self.updateWritability(context: context)
     }
 
     package func channelReadComplete(context: ChannelHandlerContext) {
@@ -130,6 +149,7 @@ package final class KCPChannelHandler: ChannelDuplexHandler {
 
     package func flush(context: ChannelHandlerContext) {
         self.driver?.flush(now: context.eventLoop.now)
+        self.updateWritability(context: context)
     }
 
     package func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {

@@ -49,6 +49,9 @@ package final class RelayHandler: ChannelDuplexHandler, ReleaseTarget {
     private var lingerTimer: Scheduled<Void>?
     private var lastReadTime = NIODeadline.uptimeNanoseconds(0)
 
+    /// A handler of this side's channel that queues writes itself, if any: its state counts as writability.
+    package weak var writabilityGate: (any RelayWritabilityGate)?
+
     /// Shapes what this side reads on its way to the partner, if set.
     package var shaping: (any RelayShaping)?
     /// Pieces and events of this side held for the partner.
@@ -120,7 +123,7 @@ package final class RelayHandler: ChannelDuplexHandler, ReleaseTarget {
     }
 
     package func channelWritabilityChanged(context: ChannelHandlerContext) {
-        self.partner?.partnerWritabilityChanged(isWritable: context.channel.isWritable)
+        self.partner?.partnerWritabilityChanged(isWritable: self.isWritable)
         context.fireChannelWritabilityChanged()
     }
 
@@ -159,7 +162,7 @@ package final class RelayHandler: ChannelDuplexHandler, ReleaseTarget {
     // MARK: - Calls from the partner
 
     private var isWritable: Bool {
-        self.context?.channel.isWritable ?? true
+        (self.context?.channel.isWritable ?? true) && (self.writabilityGate?.acceptsWrites ?? true)
     }
 
     private func partnerWrite(_ data: NIOAny) {
