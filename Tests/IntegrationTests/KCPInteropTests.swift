@@ -188,7 +188,7 @@ struct KCPInteropTests {
     // MARK: - A dead peer
 
     @Test func connectGivesUpOnAPeerThatIsNotThereAfterTheKCPTimeout() throws {
-        let port = try Self.closedUDPPort()
+        let port = try Launch.closedUDPPort()
         let client = try ChildProcess(Peers.gamenet, ["connect", "kcp://127.0.0.1:\(port)", "--kcp-timeout", "2s"])
         defer { client.terminate() }
         // Input stays open: only the KCP timeout can end the command.
@@ -276,25 +276,6 @@ extension KCPInteropTests {
             throw TestFailure("no VmRSS in /proc/\(process.process.processIdentifier)/status")
         }
         return kib
-    }
-
-    /// A UDP port on 127.0.0.1 that nothing listens on: bound, read back and closed.
-    static func closedUDPPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                guard bind(descriptor, raw, length) == 0, getsockname(descriptor, raw, &length) == 0 else {
-                    throw TestFailure("cannot bind a probe socket")
-                }
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -20,7 +20,16 @@ enum Launch {
 
     /// A TCP port on 127.0.0.1 that nothing listens on: bound, read back and closed.
     static func closedTCPPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try Self.closedPort(type: Int32(SOCK_STREAM.rawValue))
+    }
+
+    /// A UDP port on 127.0.0.1 that nothing listens on: bound, read back and closed.
+    static func closedUDPPort() throws -> Int {
+        try Self.closedPort(type: Int32(SOCK_DGRAM.rawValue))
+    }
+
+    private static func closedPort(type: Int32) throws -> Int {
+        let descriptor = socket(AF_INET, type, 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
