@@ -82,14 +82,13 @@ final class KCPServerDispatcher: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.timer = KCPTimer(eventLoop: context.eventLoop)
+        self.timer = KCPTimer.shared(on: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         for session in self.sessions.values {
             self.close(session)
         }
-        self.timer?.cancel()
         self.context = nil
     }
 

@@ -36,6 +36,8 @@
 # Needs bash 5, socat, a C compiler, setsid and timeout. The default run takes a little over a minute after the build.
 set -euo pipefail
 export LC_ALL=C
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 SIZES=${SIZES:-64 1200}
 DURATION=${DURATION:-2}
@@ -47,12 +49,8 @@ LATENCY_SECONDS=${LATENCY_SECONDS:-4}
 CC=${CC:-cc}
 STARTUP_TIMEOUT=10      # seconds a forwarder or the C program may take to print its port
 
-for name in RUNS LATENCY_RATE; do
-    [[ ${!name} =~ ^[1-9][0-9]*$ ]] || { echo "error: $name must be a positive integer, not '${!name}'" >&2; exit 64; }
-done
-for name in DURATION WARMUP LATENCY_SECONDS; do
-    [[ ${!name} =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "error: $name must be a number of seconds, not '${!name}'" >&2; exit 64; }
-done
+check_positive RUNS LATENCY_RATE
+check_seconds DURATION WARMUP LATENCY_SECONDS
 for size in $SIZES; do
     if ! [[ $size =~ ^[1-9][0-9]*$ ]] || ((size < 16 || size > 65507)); then
         echo "error: SIZES must hold sizes from 16 to 65507 bytes, not '$size'" >&2
@@ -62,79 +60,11 @@ done
 for delay in $DELAYS; do
     [[ $delay =~ ^[0-9]+$ ]] || { echo "error: DELAYS must hold whole milliseconds, not '$delay'" >&2; exit 64; }
 done
-for tool in socat "$CC" setsid timeout; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is required (apt-get install -y $tool)" >&2; exit 69; }
-done
+require_tools socat "$CC" setsid timeout
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gamenet-impair-bench.XXXXXX")
+init_work gamenet-impair-bench
 
 # MARK: - Background processes
-
-# Every background process runs as the leader of its own process group (setsid), so that stopping it also stops
-# what it forked.
-pids=()
-
-stop_group() {
-    local pid=$1 i
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for ((i = 0; i < 40; i++)); do
-        kill -0 -- "-$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-stop() {
-    local pid=$1 kept=() p
-    stop_group "$pid"
-    for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
-    pids=("${kept[@]+"${kept[@]}"}")
-}
-
-cleanup() {
-    local status=$? pid
-    trap - EXIT INT TERM
-    for pid in "${pids[@]+"${pids[@]}"}"; do stop_group "$pid"; done
-    rm -rf "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# start NAME COMMAND...: runs COMMAND in the background, stdout and stderr in $work/NAME.out and .err; sets $started.
-start() {
-    local name=$1
-    shift
-    # Emptied here, not only by the child's redirection, so that wait_port cannot read a port from an earlier run.
-    : >"$work/$name.out"
-    : >"$work/$name.err"
-    setsid "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started=$!
-    pids+=("$started")
-}
-
-# wait_port NAME PID REGEX [STREAM]: waits until $work/NAME.STREAM (err by default) has a line matching REGEX, whose
-# last number is the port; sets $port.
-wait_port() {
-    local name=$1 pid=$2 regex=$3 stream=${4:-err} i line
-    for ((i = 0; i < STARTUP_TIMEOUT * 50; i++)); do
-        if line=$(grep -m1 -oE "$regex" "$work/$name.$stream"); then
-            port=${line##*[!0-9]}
-            return 0
-        fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "error: $name exited before listening:" >&2
-            cat "$work/$name.err" >&2
-            exit 1
-        fi
-        sleep 0.02
-    done
-    echo "error: $name did not start listening within ${STARTUP_TIMEOUT}s" >&2
-    exit 1
-}
 
 # finish NAME PID LIMIT: waits at most LIMIT seconds for a background process to end by itself and fails if it does
 # not or if it fails.
@@ -149,9 +79,7 @@ finish() {
         exit 1
     fi
     wait "$pid" || status=$?
-    local kept=() p
-    for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
-    pids=("${kept[@]+"${kept[@]}"}")
+    forget "$pid"
     if [[ $status != 0 ]]; then
         echo "error: $name failed (status $status):" >&2
         cat "$work/$name.err" >&2
@@ -190,26 +118,15 @@ stop_forwarder() {
 
 # MARK: - Arithmetic
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 # round [DIGITS]: its input number with DIGITS decimals (default 0).
 round() { awk -v d="${1:-0}" '{ printf "%.*f\n", d, $1 }'; }
-
-# ratio A B: A/B as "1.23x", or n/a when B is not positive.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 # field NAME FILE: the value after the word NAME in the last line of FILE.
 field() { awk -v name="$1" '{ for (i = 1; i < NF; i++) if ($i == name) value = $(i + 1) } END { print value }' "$2"; }
 
 # MARK: - gamenet binary and the C sender and sink
 
-if [[ -n ${GAMENET:-} ]]; then
-    [[ -x $GAMENET ]] || { echo "error: GAMENET=$GAMENET is not an executable" >&2; exit 66; }
-else
-    echo "building gamenet (release, scratch path .build-release)..." >&2
-    (cd "$root" && swift build -c release --product gamenet --scratch-path .build-release >&2)
-    GAMENET="$(cd "$root" && swift build -c release --product gamenet --scratch-path .build-release --show-bin-path)/gamenet"
-fi
+resolve_gamenet
 echo "gamenet: $GAMENET" >&2
 echo "socat:   $(socat -V | grep -m1 -oE 'socat version [^ ]+')" >&2
 

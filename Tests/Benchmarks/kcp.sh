@@ -47,6 +47,8 @@
 # TCP also root, ip and /dev/net/tun. The default run takes about three minutes after the build.
 set -euo pipefail
 export LC_ALL=C
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-3}
 PINGS=${PINGS:-20000}
@@ -66,12 +68,8 @@ CC=${CC:-cc}
 STARTUP_TIMEOUT=10      # seconds a server may take to start listening
 IO_BUFFER=131072        # transfer buffer of the socat sender and sink, so that they are not the bottleneck
 
-for name in RUNS PINGS PING_SIZE BYTES MTU WINDOW TRANSFER_TIMEOUT RR_SECONDS RR_INTERVAL RR_SIZE; do
-    [[ ${!name} =~ ^[1-9][0-9]*$ ]] || { echo "error: $name must be a positive integer, not '${!name}'" >&2; exit 64; }
-done
-for name in WARMUP_PINGS RR_DELAY; do
-    [[ ${!name} =~ ^[0-9]+$ ]] || { echo "error: $name must be a number, not '${!name}'" >&2; exit 64; }
-done
+check_positive RUNS PINGS PING_SIZE BYTES MTU WINDOW TRANSFER_TIMEOUT RR_SECONDS RR_INTERVAL RR_SIZE
+check_number WARMUP_PINGS RR_DELAY
 for loss in $LOSSES; do
     [[ $loss =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "error: LOSSES must hold percentages, not '$loss'" >&2; exit 64; }
 done
@@ -86,97 +84,12 @@ for tool in socat python3 setsid timeout ss kcptun-client kcptun-server "$CC"; d
     }
 done
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gamenet-kcp-bench.XXXXXX")
+init_work gamenet-kcp-bench
 
 # MARK: - Background processes and namespaces
 
-# Every background process runs as the leader of its own process group (setsid), so that stopping it also stops
-# what it started.
-pids=()
+# Network namespaces of part 3, which cleanup (lib.sh) deletes.
 namespaces=()
-
-stop_group() {
-    local pid=$1 i
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for ((i = 0; i < 40; i++)); do
-        kill -0 -- "-$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-# forget PID: drops PID from the processes to stop, once this shell has reaped it (its number may be reused then).
-forget() {
-    local pid=$1 kept=() p
-    for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
-    pids=("${kept[@]+"${kept[@]}"}")
-}
-
-stop() {
-    stop_group "$1"
-    forget "$1"
-}
-
-cleanup() {
-    local status=$? pid ns
-    trap - EXIT INT TERM
-    for pid in "${pids[@]+"${pids[@]}"}"; do stop_group "$pid"; done
-    for ns in "${namespaces[@]+"${namespaces[@]}"}"; do ip netns del "$ns" 2>/dev/null || true; done
-    rm -rf "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# start NAME COMMAND...: runs COMMAND in the background, stdout and stderr in $work/NAME.out and .err; sets $started.
-# setsid (and `ip netns exec`) exec, so $started is the PID of COMMAND itself, whose CPU time part 2 reads.
-start() {
-    local name=$1
-    shift
-    : >"$work/$name.out"
-    : >"$work/$name.err"
-    setsid "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started=$!
-    pids+=("$started")
-}
-
-# describe_processes: for a failure report, whether each background process still runs.
-describe_processes() {
-    local pid status
-    for pid in "${pids[@]+"${pids[@]}"}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
-        else
-            status=0
-            wait "$pid" 2>/dev/null || status=$?
-            forget "$pid"
-            echo "ended: $pid (exit status $status)" >&2
-        fi
-    done
-}
-
-# wait_port NAME PID REGEX: waits until the stderr of NAME has a line matching REGEX, whose last number is the port;
-# sets $port.
-wait_port() {
-    local name=$1 pid=$2 regex=$3 i line
-    for ((i = 0; i < STARTUP_TIMEOUT * 50; i++)); do
-        if line=$(grep -m1 -oE "$regex" "$work/$name.err"); then
-            port=${line##*:}
-            return 0
-        fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "error: $name exited before listening:" >&2
-            cat "$work/$name.err" >&2
-            exit 1
-        fi
-        sleep 0.02
-    done
-    echo "error: $name did not start listening within ${STARTUP_TIMEOUT}s" >&2
-    exit 1
-}
 
 # wait_bound NAME PID PROTO PORT: waits until something is bound to 127.0.0.1:PORT (PROTO t or u), for programs that
 # print their address before they bind it (kcptun).
@@ -209,22 +122,6 @@ socat_regex='listening on AF=2 127\.0\.0\.1:[0-9]+'
 
 # MARK: - Arithmetic
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-# ratio A B: A/B as "1.23x", or n/a when B is not positive.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
-
-# verdict A B OP LIMIT: "meets" or "MISSES" for the ratio A/B, rounded as `ratio` shows it, against LIMIT (OP is <=
-# or >=).
-verdict() {
-    awk -v a="$1" -v b="$2" -v op="$3" -v limit="$4" 'BEGIN {
-        if (b <= 0) { print "n/a"; exit }
-        r = sprintf("%.2f", a / b) + 0
-        ok = (op == "<=") ? r <= limit : r >= limit
-        print ok ? "meets" : "MISSES"
-    }'
-}
-
 # cpu_ticks PID: utime + stime of PID, all threads, in clock ticks (fields 14 and 15 of /proc/PID/stat, counted after
 # the command name, which may hold spaces).
 cpu_ticks() {
@@ -241,13 +138,7 @@ ticks_per_second=$(getconf CLK_TCK)
 
 # MARK: - Programs
 
-if [[ -n ${GAMENET:-} ]]; then
-    [[ -x $GAMENET ]] || { echo "error: GAMENET=$GAMENET is not an executable" >&2; exit 66; }
-else
-    echo "building gamenet (release, scratch path .build-release)..." >&2
-    (cd "$root" && swift build -c release --product gamenet --scratch-path .build-release >&2)
-    GAMENET="$(cd "$root" && swift build -c release --product gamenet --scratch-path .build-release --show-bin-path)/gamenet"
-fi
+resolve_gamenet
 
 if [[ -z ${KCP_SOURCE:-} ]]; then
     python=${GAMENET_PYTHON:-$root/.build/venv/bin/python}

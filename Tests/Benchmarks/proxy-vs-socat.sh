@@ -25,6 +25,8 @@
 # Needs bash 5, socat, python3, setsid and timeout.
 set -euo pipefail
 export LC_ALL=C
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 BYTES=${BYTES:-1073741824}
 RUNS=${RUNS:-3}
@@ -36,104 +38,17 @@ TRANSFER_TIMEOUT=${TRANSFER_TIMEOUT:-120}
 STARTUP_TIMEOUT=10      # seconds a server may take to start listening
 IO_BUFFER=131072        # transfer buffer of the socat sender and sink, so that they are not the bottleneck
 
-for name in BYTES RUNS PINGS TRANSFER_TIMEOUT; do
-    [[ ${!name} =~ ^[1-9][0-9]*$ ]] || { echo "error: $name must be a positive integer, not '${!name}'" >&2; exit 64; }
-done
-[[ $WARMUP_PINGS =~ ^[0-9]+$ ]] || { echo "error: WARMUP_PINGS must be a number, not '$WARMUP_PINGS'" >&2; exit 64; }
-for tool in socat python3 setsid timeout; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is required (apt-get install -y $tool)" >&2; exit 69; }
-done
+check_positive BYTES RUNS PINGS TRANSFER_TIMEOUT
+check_number WARMUP_PINGS
+require_tools socat python3 setsid timeout
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gamenet-bench.XXXXXX")
+init_work gamenet-bench
 
 # MARK: - Background processes
 
-# Every background process runs as the leader of its own process group (setsid), so that stopping it also stops
-# what it forked (socat's per-connection children).
-pids=()
-
-stop_group() {
-    local pid=$1 i
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for ((i = 0; i < 40; i++)); do
-        kill -0 -- "-$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-# forget PID: drops PID from the processes to stop, once this shell has reaped it (its number may be reused then).
-forget() {
-    local pid=$1 kept=() p
-    for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
-    pids=("${kept[@]+"${kept[@]}"}")
-}
-
-stop() {
-    stop_group "$1"
-    forget "$1"
-}
-
-cleanup() {
-    local status=$? pid
-    trap - EXIT INT TERM
-    for pid in "${pids[@]+"${pids[@]}"}"; do stop_group "$pid"; done
-    rm -rf "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# start NAME COMMAND...: runs COMMAND in the background, stdout and stderr in $work/NAME.out and .err; sets $started.
-start() {
-    local name=$1
-    shift
-    # Emptied here, not only by the child's redirection, so that wait_port cannot read a port from an earlier run.
-    : >"$work/$name.out"
-    : >"$work/$name.err"
-    setsid "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started=$!
-    pids+=("$started")
-}
-
-# describe_processes: for a failure report, whether each background process still runs, and what listens.
-describe_processes() {
-    local pid status
-    for pid in "${pids[@]+"${pids[@]}"}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
-        else
-            status=0
-            wait "$pid" 2>/dev/null || status=$?
-            forget "$pid"
-            echo "ended: $pid (exit status $status; 143, or 0 from gamenet, means it was sent SIGTERM)" >&2
-        fi
-    done
-    command -v ss >/dev/null && ss -ltnp 2>/dev/null | grep -E 'gamenet|socat' >&2 || true
-}
-
-# wait_port NAME PID REGEX: waits until the stderr of NAME has a line matching REGEX, whose last number is the port;
-# sets $port.
-wait_port() {
-    local name=$1 pid=$2 regex=$3 i line
-    for ((i = 0; i < STARTUP_TIMEOUT * 50; i++)); do
-        if line=$(grep -m1 -oE "$regex" "$work/$name.err"); then
-            port=${line##*:}
-            return 0
-        fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "error: $name exited before listening:" >&2
-            cat "$work/$name.err" >&2
-            exit 1
-        fi
-        sleep 0.02
-    done
-    echo "error: $name did not start listening within ${STARTUP_TIMEOUT}s" >&2
-    exit 1
-}
+# For describe_processes (lib.sh): what an ended process's status means, and which listeners to show.
+describe_ended_note='143, or 0 from gamenet, means it was sent SIGTERM'
+describe_listeners='gamenet|socat'
 
 gamenet_regex='listening on tcp://127\.0\.0\.1:[0-9]+'
 socat_regex='listening on AF=2 127\.0\.0\.1:[0-9]+'
@@ -172,22 +87,9 @@ stop_proxy() {
     [[ -z $proxy_pid ]] || stop "$proxy_pid"
 }
 
-# MARK: - Arithmetic
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-# ratio A B: A/B as "1.23x", or n/a when B is not positive.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
-
 # MARK: - gamenet binary
 
-if [[ -n ${GAMENET:-} ]]; then
-    [[ -x $GAMENET ]] || { echo "error: GAMENET=$GAMENET is not an executable" >&2; exit 66; }
-else
-    echo "building gamenet (release, scratch path .build-release)..." >&2
-    (cd "$root" && swift build -c release --product gamenet --scratch-path .build-release >&2)
-    GAMENET="$(cd "$root" && swift build -c release --product gamenet --scratch-path .build-release --show-bin-path)/gamenet"
-fi
+resolve_gamenet
 echo "gamenet: $GAMENET" >&2
 echo "socat:   $(socat -V | grep -m1 -oE 'socat version [^ ]+')" >&2
 

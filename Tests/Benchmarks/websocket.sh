@@ -55,6 +55,8 @@
 # about a minute and a half after the build.
 set -euo pipefail
 export LC_ALL=C
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 RTT_SIZES=${RTT_SIZES:-32 1024 65536}
 PINGS=${PINGS:-20000}
@@ -73,13 +75,9 @@ CC=${CC:-cc}
 STARTUP_TIMEOUT=10      # seconds a server may take to start listening
 RTT_TIMEOUT=600         # seconds one RTT measurement may take (each read also gives up after 10 s on its own)
 
-for name in PINGS PINGS_LARGE RUNS RTT_LOOPS LOAD_SIZE LOAD_CONNS LOAD_WINDOW LOAD_RUNS; do
-    [[ ${!name} =~ ^[1-9][0-9]*$ ]] || { echo "error: $name must be a positive integer, not '${!name}'" >&2; exit 64; }
-done
-[[ $WARMUP_PINGS =~ ^[0-9]+$ ]] || { echo "error: WARMUP_PINGS must be a number, not '$WARMUP_PINGS'" >&2; exit 64; }
-for name in LOAD_SECONDS LOAD_WARMUP; do
-    [[ ${!name} =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "error: $name must be a number of seconds, not '${!name}'" >&2; exit 64; }
-done
+check_positive PINGS PINGS_LARGE RUNS RTT_LOOPS LOAD_SIZE LOAD_CONNS LOAD_WINDOW LOAD_RUNS
+check_number WARMUP_PINGS
+check_seconds LOAD_SECONDS LOAD_WARMUP
 awk -v s="$LOAD_SECONDS" 'BEGIN { exit !(s > 0) }' || { echo "error: LOAD_SECONDS must be above 0" >&2; exit 64; }
 for size in $RTT_SIZES; do
     if ! [[ $size =~ ^[1-9][0-9]*$ ]] || ((size < 9 || size > 16777216)); then
@@ -92,129 +90,27 @@ for tool in "$CC" "$NODE" setsid timeout; do
     command -v "$tool" >/dev/null || { echo "error: $tool is required" >&2; exit 69; }
 done
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gamenet-bench.XXXXXX")
-
-# MARK: - Background processes
-
-# Every background process runs as the leader of its own process group (setsid), so that stopping it also stops
-# what it started.
-pids=()
-
-stop_group() {
-    local pid=$1 i
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for ((i = 0; i < 40; i++)); do
-        kill -0 -- "-$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-# forget PID: drops PID from the processes to stop, once this shell has reaped it (its number may be reused then).
-forget() {
-    local pid=$1 kept=() p
-    for p in "${pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
-    pids=("${kept[@]+"${kept[@]}"}")
-}
-
-stop() {
-    stop_group "$1"
-    forget "$1"
-}
-
-cleanup() {
-    local status=$? pid
-    trap - EXIT INT TERM
-    for pid in "${pids[@]+"${pids[@]}"}"; do stop_group "$pid"; done
-    rm -rf "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# start NAME COMMAND...: runs COMMAND in the background, stdout and stderr in $work/NAME.out and .err; sets $started.
-# setsid and env exec, so $started is the PID of COMMAND itself (whose CPU time the throughput test reads).
-start() {
-    local name=$1
-    shift
-    : >"$work/$name.out"
-    : >"$work/$name.err"
-    setsid "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started=$!
-    pids+=("$started")
-}
-
-# describe_processes: for a failure report, whether each background process still runs.
-describe_processes() {
-    local pid status
-    for pid in "${pids[@]+"${pids[@]}"}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
-        else
-            status=0
-            wait "$pid" 2>/dev/null || status=$?
-            forget "$pid"
-            echo "ended: $pid (exit status $status)" >&2
-        fi
-    done
-}
-
-# wait_port NAME PID REGEX: waits until the stderr of NAME has a line matching REGEX, whose last number is the port;
-# sets $port.
-wait_port() {
-    local name=$1 pid=$2 regex=$3 i line
-    for ((i = 0; i < STARTUP_TIMEOUT * 50; i++)); do
-        if line=$(grep -m1 -oE "$regex" "$work/$name.err"); then
-            port=${line##*:}
-            return 0
-        fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "error: $name exited before listening:" >&2
-            cat "$work/$name.err" >&2
-            exit 1
-        fi
-        sleep 0.02
-    done
-    echo "error: $name did not start listening within ${STARTUP_TIMEOUT}s" >&2
-    exit 1
-}
+init_work gamenet-bench
 
 gamenet_regex='listening on tcp://127\.0\.0\.1:[0-9]+'
 script_regex='listening on ws://127\.0\.0\.1:[0-9]+'
 
 # MARK: - Arithmetic
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 # median_as FORMAT: the median, printed with the awk FORMAT.
 median_as() { median | awk -v f="$1" '{ printf f, $1 }'; }
 
-# ratio A B: A/B as "1.23x", or n/a when B is not positive.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
-
-# verdict A B OP LIMIT: "meets" or "MISSES" for the ratio A/B, rounded as `ratio` shows it, against LIMIT (OP is <=
-# or >=).
-verdict() {
-    awk -v a="$1" -v b="$2" -v op="$3" -v limit="$4" 'BEGIN {
-        if (b <= 0) { print "n/a"; exit }
-        r = sprintf("%.2f", a / b) + 0
-        ok = (op == "<=") ? (r <= limit) : (r >= limit)
-        printf "%s target %s%sx", ok ? "meets" : "MISSES", op, limit
-    }'
+# verdict_target A B OP LIMIT: verdict (lib.sh) followed by the target, as "meets target <=1.15x"; n/a when B is not
+# positive.
+verdict_target() {
+    local word
+    word=$(verdict "$@")
+    if [[ $word == n/a ]]; then echo n/a; else printf '%s target %s%sx' "$word" "$3" "$4"; fi
 }
 
 # MARK: - Tools
 
-if [[ -n ${GAMENET:-} ]]; then
-    [[ -x $GAMENET ]] || { echo "error: GAMENET=$GAMENET is not an executable" >&2; exit 66; }
-else
-    echo "building gamenet (release, scratch path .build-release)..." >&2
-    (cd "$root" && swift build -c release --product gamenet --scratch-path .build-release >&2)
-    GAMENET="$(cd "$root" && swift build -c release --product gamenet --scratch-path .build-release --show-bin-path)/gamenet"
-fi
+resolve_gamenet
 
 if [[ -z ${GAMENET_PYTHON:-} ]]; then
     GAMENET_PYTHON=python3
@@ -826,7 +722,7 @@ for size in $RTT_SIZES; do
     printf '  %8s  %8sus %8sus %8sus  %8sus %8sus %8sus  %-6s %s (per run: %s; ws adds %sus)\n' "$size B" \
         "${rtt_p50[ws,$size]}" "${rtt_p99[ws,$size]}" "${rtt_mean[ws,$size]}" \
         "${rtt_p50[tcp,$size]}" "${rtt_p99[tcp,$size]}" "${rtt_mean[tcp,$size]}" \
-        "$(ratio "${rtt_ratio[$size]}" 1)" "$(verdict "${rtt_ratio[$size]}" 1 "<=" 1.15)" \
+        "$(ratio "${rtt_ratio[$size]}" 1)" "$(verdict_target "${rtt_ratio[$size]}" 1 "<=" 1.15)" \
         "${ratios[$size]% }" "${rtt_added[$size]}"
 done
 printf 'echo throughput, %s-byte binary messages, %s connections x %s in flight, %ss counted per run:\n' \
@@ -837,7 +733,7 @@ for server in "${servers[@]}"; do
 done
 printf '  gamenet/node-ws  messages/cpu-s %-6s %s (per run: %s)  messages/s %s\n' \
     "$(ratio "${load_eff[gamenet]}" "${load_eff[node-ws]}")" \
-    "$(verdict "${load_eff[gamenet]}" "${load_eff[node-ws]}" ">=" 3)" "${eff_ratios[node-ws]% }" \
+    "$(verdict_target "${load_eff[gamenet]}" "${load_eff[node-ws]}" ">=" 3)" "${eff_ratios[node-ws]% }" \
     "$(ratio "${load_rate[gamenet]}" "${load_rate[node-ws]}")"
 printf '  gamenet/python   messages/cpu-s %-6s (per run: %s)  messages/s %s\n' \
     "$(ratio "${load_eff[gamenet]}" "${load_eff[python]}")" "${eff_ratios[python]% }" \

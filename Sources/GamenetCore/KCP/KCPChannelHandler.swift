@@ -48,7 +48,8 @@ package final class KCPChannelHandler: ChannelDuplexHandler, RelayWritabilityGat
 
     package func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        let timer = KCPTimer(eventLoop: context.eventLoop)
+        // One timer per event loop wakes every session on it at its own check() deadline.
+        let timer = KCPTimer.shared(on: context.eventLoop)
         self.timer = timer
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -73,7 +74,6 @@ package final class KCPChannelHandler: ChannelDuplexHandler, RelayWritabilityGat
 
     package func handlerRemoved(context: ChannelHandlerContext) {
         self.driver?.stop()
-        self.timer?.cancel()
         self.context = nil
     }
 
