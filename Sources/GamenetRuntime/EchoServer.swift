@@ -121,12 +121,13 @@ package final class EchoServer: Sendable {
                             case .raw:
                                 try channel.pipeline.syncOperations.addHandler(StreamEchoHandler())
                             case .http:
-                                try channel.pipeline.syncOperations.configureWebSocketServer(policy: policy) {
+                                // The connection handler itself echoes, one pipeline hop less per message.
+                                var echoPolicy = policy
+                                echoPolicy.configuration.echoesMessages = true
+                                try channel.pipeline.syncOperations.configureWebSocketServer(policy: echoPolicy) {
                                     channel,
                                     _ in
-                                    channel.eventLoop.makeCompletedFuture {
-                                        try channel.pipeline.syncOperations.addHandler(WebSocketEchoHandler())
-                                    }
+                                    channel.eventLoop.makeSucceededVoidFuture()
                                 }
                             }
                         }

@@ -67,6 +67,19 @@ extension WebSocketTests {
             Self.closeByTimeout(channel)
         }
 
+        @Test func anEchoingHandlerSendsEachMessageBackItself() throws {
+            let channel = try Self.makeChannel { $0.echoesMessages = true }
+            try channel.writeInbound(WSFrames.text("hello", fin: false))
+            try channel.writeInbound(WSFrames.frame(.continuation, Array(" there".utf8)))
+            try channel.writeInbound(WSFrames.frame(.binary, [7, 8]))
+            #expect(try channel.readInbound(as: WebSocketMessage.self) == nil)
+            let text = try #require(try channel.readOutbound(as: WebSocketFrame.self))
+            #expect(text.opcode == .text && text.fin && text.data == ByteBuffer(string: "hello there"))
+            let binary = try #require(try channel.readOutbound(as: WebSocketFrame.self))
+            #expect(binary.opcode == .binary && binary.data == ByteBuffer(bytes: [7, 8]))
+            Self.closeByTimeout(channel)
+        }
+
         @Test func aClientMasksEveryFrame() throws {
             let channel = try Self.makeChannel(role: .client)
             try channel.writeOutbound(WebSocketMessage(isText: false, data: ByteBuffer(bytes: [0, 0, 0, 0, 0])))

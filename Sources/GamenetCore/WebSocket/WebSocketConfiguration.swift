@@ -11,5 +11,9 @@ package struct WebSocketConfiguration: Hashable, Sendable {
     /// How long to wait for the peer's answer to our close frame before closing the TCP connection anyway.
     package var closeTimeout: TimeAmount = .seconds(3)
 
+    /// Send every message back on the connection it came from, from within ``WebSocketHandler`` (`serve --echo`):
+    /// no handler above it, and one pipeline hop less per message.
+    package var echoesMessages = false
+
     package init() {}
 }

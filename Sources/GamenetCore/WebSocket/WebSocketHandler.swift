@@ -108,7 +108,13 @@ package final class WebSocketHandler: ChannelDuplexHandler {
         case .none:
             break
         case .deliver(let message):
-            context.fireChannelRead(Self.wrapInboundOut(message))
+            if self.configuration.echoesMessages, let connection = self.connection {
+                let frame = connection.frame(for: message, maskKey: self.nextMaskKey())
+                context.write(Self.wrapOutboundOut(frame), promise: nil)
+                self.needsFlush = true
+            } else {
+                context.fireChannelRead(Self.wrapInboundOut(message))
+            }
         case .reply(let frame):
             context.write(Self.wrapOutboundOut(self.masked(frame)), promise: nil)
             self.needsFlush = true
