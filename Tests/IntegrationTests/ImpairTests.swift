@@ -30,9 +30,8 @@ struct ImpairTests {
     // MARK: - Delay
 
     @Test func delayOf50msIsAccurateAndNeverEarly() throws {
-        // The issue asks for 10 s at 1,000 packets/s; that runs with GAMENET_LONG_TESTS=1. By default the test sends
-        // for 3 s (3,000 datagrams) to keep the suite short.
-        let seconds = ProcessInfo.processInfo.environment["GAMENET_LONG_TESTS"] == "1" ? 10 : 3
+        // 10 s at 1,000 datagrams/s; GAMENET_QUICK_TESTS=1 shortens it to 3 s for a quick local run.
+        let seconds = ProcessInfo.processInfo.environment["GAMENET_QUICK_TESTS"] == "1" ? 3 : 10
         // Timing on a shared two-core machine: a run in which the test's own receive thread waited for a CPU shows
         // late tails that are not the shaper's. Up to three runs are made; every one must deliver every datagram
         // and none early, and one must meet the p50 and p99 bounds.
