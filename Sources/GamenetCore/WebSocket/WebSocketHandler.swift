@@ -19,6 +19,9 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var needsFlush = false
+    /// The frame writer's context, when echoing: an echoed frame is serialized here and written from there, one
+    /// pipeline hop and one boxed frame less per message.
+    private var writerContext: ChannelHandlerContext?
     /// A close asked for from above, completed when the TCP connection closes.
     private var closePromise: EventLoopPromise<Void>?
 
@@ -35,6 +38,9 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     }
 
     package func handlerAdded(context: ChannelHandlerContext) {
+        if self.configuration.echoesMessages {
+            self.writerContext = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameWriter.self)
+        }
         self.connection = WebSocketConnection(
             role: self.role,
             configuration: self.configuration,
@@ -44,6 +50,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     }
 
     package func handlerRemoved(context: ChannelHandlerContext) {
+        self.writerContext = nil
         self.timer?.cancel()
         self.timer = nil
     }
@@ -110,7 +117,11 @@ package final class WebSocketHandler: ChannelDuplexHandler {
         case .deliver(let message):
             if self.configuration.echoesMessages, let connection = self.connection {
                 let frame = connection.frame(for: message, maskKey: self.nextMaskKey())
-                context.write(Self.wrapOutboundOut(frame), promise: nil)
+                if let writerContext = self.writerContext {
+                    WebSocketFrameWriter.write(frame, context: writerContext, promise: nil)
+                } else {
+                    context.write(Self.wrapOutboundOut(frame), promise: nil)
+                }
                 self.needsFlush = true
             } else {
                 context.fireChannelRead(Self.wrapInboundOut(message))
