@@ -66,6 +66,7 @@ extension GamenetCommand {
             configuration.webSocketClient = self.webSocket.clientOptions
             configuration.kcpTimeout = self.kcp.kcpTimeout.timeAmount
             configuration.echoesTarget = self.echo
+            configuration.webSocketClient.configuration.echoesMessages = self.echo
             // Any KCP peer may be on the other end, most without gamenet's end-of-stream marker: wait for quiet.
             configuration.kcpCarriesEndOfStream = false
             if let send = self.send {

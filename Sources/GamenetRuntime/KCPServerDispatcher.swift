@@ -233,15 +233,8 @@ final class KCPServerDispatcher: ChannelInboundHandler {
                     session.driver?.pauseDelivery()
                 }
             case .endOfInput:
-                Self.shutOutput(of: target)
+                target.closeAfterPendingWrites(mode: .output)
             }
-        }
-    }
-
-    /// Shuts the target's output once what was written before has gone out (an empty write completes after them).
-    private static func shutOutput(of target: any Channel) {
-        target.writeAndFlush(ByteBuffer()).whenComplete { _ in
-            target.close(mode: .output).whenFailure { _ in target.close(promise: nil) }
         }
     }
 
@@ -277,7 +270,7 @@ final class KCPServerDispatcher: ChannelInboundHandler {
                 session.pendingMessages.removeAll()
                 target.flush()
                 if session.pendingEndOfInput {
-                    Self.shutOutput(of: target)
+                    target.closeAfterPendingWrites(mode: .output)
                 }
                 target.closeFuture.whenComplete { _ in
                     loopBoundSelf.value.targetClosed(session)

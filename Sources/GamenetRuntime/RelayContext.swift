@@ -74,10 +74,8 @@ struct RelayContext: Sendable {
     private func echoTarget(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
         self.connectTarget(on: eventLoop).flatMapThrowing { target in
             let operations = target.pipeline.syncOperations
-            if let webSocket = try? operations.context(handlerType: WebSocketHandler.self) {
-                // Message by message, so text comes back as text.
-                try operations.addHandler(WebSocketEchoHandler(), position: .after(webSocket.handler))
-            } else {
+            // A WebSocket connection echoes inside its handler (text as text; see `echoesMessages`).
+            if (try? operations.context(handlerType: WebSocketHandler.self)) == nil {
                 try operations.addHandler(StreamEchoHandler())
             }
             try operations.addHandler(

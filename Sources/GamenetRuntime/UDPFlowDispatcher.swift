@@ -227,11 +227,11 @@ final class UDPFlowDispatcher: ChannelInboundHandler {
         }
     }
 
-    private func drop(reason: String) {
+    private func drop(reason: @autoclosure () -> String) {
         self.droppedDatagrams += 1
         // One line for the first drop and then one per thousand, so a flood does not flood the log too.
         if self.droppedDatagrams == 1 || self.droppedDatagrams % 1000 == 0 {
-            self.relayContext.logger.warning("dropped datagram (\(self.droppedDatagrams) so far): \(reason)")
+            self.relayContext.logger.warning("dropped datagram (\(self.droppedDatagrams) so far): \(reason())")
         }
     }
 }

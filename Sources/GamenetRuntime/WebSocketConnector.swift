@@ -28,6 +28,8 @@ enum WebSocketConnector {
         let upgrader = WebSocketClientUpgrader(configuration: options.configuration) { channel, _ in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(WebSocketMessageAdapter(sendsText: options.sendsText))
+                // A server may speak right after its 101, before the relay is joined.
+                try channel.pipeline.syncOperations.addHandler(RelayStartBuffer())
                 upgraded.succeed(channel)
             }
         }

@@ -136,54 +136,6 @@ import Testing
         #expect(try channel.finish(acceptAlreadyClosed: true).isClean)
     }
 
-    // MARK: - DatagramEchoHandler
-
-    @Test func datagramEchoRepliesToTheSender() throws {
-        let handler = DatagramEchoHandler()
-        let channel = EmbeddedChannel(handler: handler)
-        try channel.writeInbound(AddressedEnvelope(remoteAddress: Self.peer, data: ByteBuffer(string: "ping")))
-        try channel.writeInbound(AddressedEnvelope(remoteAddress: Self.otherPeer, data: ByteBuffer(string: "pong")))
-
-        let first = try #require(try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self))
-        #expect(first.remoteAddress == Self.peer)
-        #expect(first.data == ByteBuffer(string: "ping"))
-        let second = try #require(try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self))
-        #expect(second.remoteAddress == Self.otherPeer)
-        #expect(second.data == ByteBuffer(string: "pong"))
-        #expect(try channel.readInbound(as: AddressedEnvelope<ByteBuffer>.self) == nil)
-        #expect(handler.echoed == 2)
-        #expect(handler.dropped == 0)
-        #expect(try channel.finish().isClean)
-    }
-
-    @Test func datagramEchoDropsWhileUnwritable() throws {
-        let handler = DatagramEchoHandler()
-        let channel = EmbeddedChannel(handler: handler)
-        channel.isWritable = false
-        try channel.writeInbound(AddressedEnvelope(remoteAddress: Self.peer, data: ByteBuffer(string: "lost")))
-        #expect(try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self) == nil)
-        #expect(handler.dropped == 1)
-        #expect(handler.echoed == 0)
-
-        channel.isWritable = true
-        try channel.writeInbound(AddressedEnvelope(remoteAddress: Self.peer, data: ByteBuffer(string: "kept")))
-        #expect(try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self)?.data == ByteBuffer(string: "kept"))
-        #expect(handler.echoed == 1)
-        #expect(try channel.finish().isClean)
-    }
-
-    @Test func datagramEchoKeepsServingAfterAnError() throws {
-        struct PortUnreachable: Error, Equatable {}
-        let channel = EmbeddedChannel(handler: DatagramEchoHandler())
-        try channel.connect(to: Self.peer).wait()
-        channel.pipeline.syncOperations.fireErrorCaught(PortUnreachable())
-        #expect(throws: PortUnreachable()) { try channel.throwIfErrorCaught() }
-        #expect(channel.isActive)
-        try channel.writeInbound(AddressedEnvelope(remoteAddress: Self.otherPeer, data: ByteBuffer(string: "x")))
-        #expect(try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self)?.remoteAddress == Self.otherPeer)
-        #expect(try channel.finish().isClean)
-    }
-
     // MARK: - DatagramPayloadHandler
 
     @Test func datagramPayloadHandlerPassesOnThePayload() throws {

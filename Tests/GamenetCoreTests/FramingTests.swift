@@ -311,9 +311,9 @@ import Testing
     @Test func writeBarrierNeedsAPromiseAndAnEmptyBuffer() {
         let loop = EmbeddedEventLoop()
         let promise = loop.makePromise(of: Void.self)
-        #expect(RelayHandler.isWriteBarrier(ByteBuffer(), promise: promise))
-        #expect(!RelayHandler.isWriteBarrier(ByteBuffer(), promise: nil))
-        #expect(!RelayHandler.isWriteBarrier(ByteBuffer(string: "x"), promise: promise))
+        #expect(WriteBarrier.isBarrier(ByteBuffer(), promise: promise))
+        #expect(!WriteBarrier.isBarrier(ByteBuffer(), promise: nil))
+        #expect(!WriteBarrier.isBarrier(ByteBuffer(string: "x"), promise: promise))
         promise.succeed(())
     }
 

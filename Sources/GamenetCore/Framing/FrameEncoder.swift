@@ -24,7 +24,7 @@ package final class FrameEncoder: ChannelOutboundHandler {
 
     package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let message = Self.unwrapOutboundIn(data)
-        if RelayHandler.isWriteBarrier(message, promise: promise) {
+        if WriteBarrier.isBarrier(message, promise: promise) {
             context.write(data, promise: promise)
             return
         }

@@ -195,13 +195,9 @@ package final class RelayHandler: ChannelDuplexHandler, ReleaseTarget {
         guard let context = self.context else { return }
         self.pendingRead = false
         if self.side.canHalfClose, !self.outputClosing {
-            // An empty write completes after every earlier write has reached the socket, so the close that follows
-            // it loses nothing the partner read before it closed.
+            // What the partner read before it closed still goes out.
             self.outputClosing = true
-            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            self.writeBarrier(context: context).whenComplete { _ in
-                loopBoundContext.value.close(promise: nil)
-            }
+            context.closeAfterPendingWrites(mode: .all)
         } else {
             context.close(promise: nil)
         }
@@ -271,29 +267,10 @@ package final class RelayHandler: ChannelDuplexHandler, ReleaseTarget {
 
     // MARK: - Ending
 
-    /// Whether a write is the relay's barrier: an empty buffer with a promise, written so that its completion says
-    /// every earlier write reached the socket. Relayed messages never carry a promise, so a framing encoder passes
-    /// a barrier through unframed and an empty message is still framed.
-    package static func isWriteBarrier(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) -> Bool {
-        promise != nil && buffer.readableBytes == 0
-    }
-
-    private func writeBarrier(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
-        return promise.futureResult
-    }
-
     private func shutOutputAfterPendingWrites(context: ChannelHandlerContext) {
         guard !self.outputClosing else { return }
         self.outputClosing = true
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        self.writeBarrier(context: context).whenComplete { _ in
-            loopBoundContext.value.close(mode: .output).whenFailure { _ in
-                // A channel that cannot shut its output alone (or already lost it) is closed whole.
-                loopBoundContext.value.close(promise: nil)
-            }
-        }
+        context.closeAfterPendingWrites(mode: .output)
     }
 
     private func startLingering(context: ChannelHandlerContext) {

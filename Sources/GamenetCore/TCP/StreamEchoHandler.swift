@@ -40,13 +40,7 @@ package final class StreamEchoHandler: ChannelDuplexHandler {
 
     package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            // With the input already shut, NIO turns close(mode: .output) into a full close that drops queued writes,
-            // so close only once an empty write behind them completes.
-            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete {
-                _ in
-                loopBoundContext.value.close(promise: nil)
-            }
+            context.closeAfterPendingWrites(mode: .all)
         }
         context.fireUserInboundEventTriggered(event)
     }

@@ -22,7 +22,8 @@ package final class WebSocketFrameWriter: ChannelOutboundHandler {
 
     /// Serializes `frame` and writes it from `context` toward the socket: the header, and the payload in the same
     /// buffer when masked or small, else in a second buffer of the same gathered write.
-    package static func write(_ frame: WebSocketFrame, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    package static func write(_ frame: WebSocketFrame, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?)
+    {
         var payload = frame.data
         let length = payload.readableBytes
         // A masked payload is written masked into the header's buffer in one pass (it must be copied anyway, since
