@@ -76,6 +76,11 @@ package final class EchoServer: Sendable {
         throw ConnectError.listening(on: udpEndpoint, lastError ?? GamenetError(.unavailable, "no free port"))
     }
 
+    /// The port number bound for both TCP and UDP.
+    package var port: Int {
+        self.listeners[0].localAddress?.port ?? 0
+    }
+
     /// Completes when both listeners have closed.
     package var closed: EventLoopFuture<Void> {
         self.listeners[0].closeFuture.and(self.listeners[1].closeFuture).map { _ in () }

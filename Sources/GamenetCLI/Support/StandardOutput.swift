@@ -18,6 +18,11 @@ enum StandardOutput {
         Self.write(line + "\n", to: STDOUT_FILENO)
     }
 
+    /// Prints text on standard output as it is.
+    static func printText(_ text: String) {
+        Self.write(text, to: STDOUT_FILENO)
+    }
+
     /// Prints text on standard error.
     static func printError(_ text: String) {
         Self.write(text, to: STDERR_FILENO)

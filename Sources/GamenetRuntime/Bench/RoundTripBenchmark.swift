@@ -1,0 +1,78 @@
+import GamenetCore
+import NIOCore
+import NIOPosix
+
+/// One round-trip case against an echo peer: fresh connections, a warm-up, then the measured run.
+package struct RoundTripBenchmark: Sendable {
+    /// The echo peer.
+    package var endpoint: NetworkEndpoint
+    /// Bytes per message, at least 16.
+    package var size: Int
+    /// Connections run in parallel, each its own loop.
+    package var connections: Int = 1
+    /// Messages per second per connection in open loop; `nil` for a closed loop.
+    package var rate: Double?
+    package var warmup: Duration
+    package var duration: Duration
+    /// How connections are opened.
+    package var connector: EndpointConnector
+
+    package init(endpoint: NetworkEndpoint, size: Int, warmup: Duration, duration: Duration, connector: EndpointConnector) {
+        self.endpoint = endpoint
+        self.size = size
+        self.warmup = warmup
+        self.duration = duration
+        self.connector = connector
+    }
+
+    /// Opens the connections, runs the case on each, closes them and merges their samples.
+    package func run(group: any EventLoopGroup) async throws -> LatencyRecorder {
+        var channels: [any Channel] = []
+        defer {
+            for channel in channels { channel.close(promise: nil) }
+        }
+        for _ in 0..<self.connections {
+            let channel = try await self.connector.connect(
+                to: .network(self.endpoint),
+                on: group.next(),
+                framing: nil,
+                maximumMessageLength: max(self.size, 1 << 20)
+            ).get()
+            channels.append(channel)
+        }
+        // Every connection starts at the same moment, a little ahead so that the last one is set up in time.
+        let start = NIODeadline.now().uptimeNanoseconds + 20_000_000
+        let isByteStream = self.endpoint.transport == .tcp
+        let pacing: RoundTripProbe.Pacing = self.rate.map { .openLoop(interval: UInt64(1e9 / $0)) } ?? .closedLoop
+        var results: [EventLoopFuture<RoundTripProbe>] = []
+        for channel in channels {
+            let probe = RoundTripProbe(
+                messageSize: self.size,
+                pacing: pacing,
+                start: start,
+                warmup: Self.nanoseconds(self.warmup),
+                duration: Self.nanoseconds(self.duration),
+                // A byte stream or KCP never loses a message; a datagram may.
+                replyTimeout: self.endpoint.transport == .udp ? 250_000_000 : 30_000_000_000
+            )
+            let finished = channel.eventLoop.makePromise(of: RoundTripProbe.self)
+            results.append(finished.futureResult)
+            try await channel.eventLoop.submit {
+                let sync = channel.pipeline.syncOperations
+                try sync.addHandler(RoundTripHandler(probe: probe, isByteStream: isByteStream, finished: finished))
+                channel.pipeline.fireUserInboundEventTriggered(RelayEvent.started)
+                channel.setOption(.autoRead, value: true).whenFailure { _ in }
+            }.get()
+        }
+        var recorder = LatencyRecorder()
+        for result in results {
+            recorder.merge(try await result.get().recorder)
+        }
+        return recorder
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
+    }
+}
