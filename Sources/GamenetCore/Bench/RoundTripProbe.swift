@@ -27,6 +27,11 @@ package struct RoundTripProbe: Sendable {
         package var sequence: UInt64
         /// When it was meant to be sent, in nanoseconds of the caller's monotonic clock.
         package var intendedAt: UInt64
+
+        package init(sequence: UInt64, intendedAt: UInt64) {
+            self.sequence = sequence
+            self.intendedAt = intendedAt
+        }
     }
 
     /// The bytes every message starts with.
