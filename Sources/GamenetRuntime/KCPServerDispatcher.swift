@@ -31,6 +31,9 @@ final class KCPServerDispatcher: ChannelInboundHandler {
     private let logger: Logger
     private var sessions: [KCPServerSession.Key: KCPServerSession] = [:]
     private var unflushed: [KCPServerSession] = []
+    /// Datagrams read since the last read-complete: the first of a burst is answered at once, for latency; the rest
+    /// wait for the read-complete and go out together (sendmmsg), for throughput.
+    private var readsInBurst = 0
     private var timer: KCPTimer?
     private var context: ChannelHandlerContext?
     private(set) var refusedDatagrams = 0
@@ -94,6 +97,10 @@ final class KCPServerDispatcher: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = Self.unwrapInboundIn(data)
+        self.readsInBurst += 1
+        defer {
+            if self.readsInBurst == 1 { self.flushPending(context: context) }
+        }
         switch KCPDatagramClassifier.classify(envelope.data) {
         case .raw:
             self.raw(envelope, context: context)
@@ -114,6 +121,13 @@ final class KCPServerDispatcher: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        self.readsInBurst = 0
+        self.flushPending(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    /// Sends what the datagrams read so far have queued: KCP sessions' segments and raw echoes.
+    private func flushPending(context: ChannelHandlerContext) {
         let now = context.eventLoop.now
         for session in self.unflushed {
             session.needsFlush = false
@@ -123,7 +137,6 @@ final class KCPServerDispatcher: ChannelInboundHandler {
         }
         self.unflushed.removeAll(keepingCapacity: true)
         context.flush()
-        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

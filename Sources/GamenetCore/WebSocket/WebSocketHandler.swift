@@ -30,7 +30,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     package init(
         role: WebSocketConnection.Role,
         configuration: WebSocketConfiguration,
-        generator: any RandomNumberGenerator = SystemRandomNumberGenerator()
+        generator: any RandomNumberGenerator = BatchedSystemRandom()
     ) {
         self.role = role
         self.configuration = configuration
@@ -184,8 +184,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
 
     private func nextMaskKey() -> WebSocketMaskingKey? {
         guard self.role == .client else { return nil }
-        let value = UInt32.random(in: .min ... .max, using: &self.generator)
-        return WebSocketMaskingKey(withUnsafeBytes(of: value) { Array($0) })
+        return WebSocketMaskingKey.random(using: &self.generator)
     }
 
     // MARK: - Timers

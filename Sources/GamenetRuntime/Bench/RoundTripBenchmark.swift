@@ -50,8 +50,8 @@ package struct RoundTripBenchmark: Sendable {
                 messageSize: self.size,
                 pacing: pacing,
                 start: start,
-                warmup: Self.nanoseconds(self.warmup),
-                duration: Self.nanoseconds(self.duration),
+                warmup: UInt64(self.warmup.totalNanoseconds),
+                duration: UInt64(self.duration.totalNanoseconds),
                 // A byte stream or KCP never loses a message; a datagram may.
                 replyTimeout: self.endpoint.transport == .udp ? 250_000_000 : 30_000_000_000
             )
@@ -69,10 +69,5 @@ package struct RoundTripBenchmark: Sendable {
             recorder.merge(try await result.get().recorder)
         }
         return recorder
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
     }
 }

@@ -102,7 +102,10 @@ final class RoundTripHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         // Past the end, the last replies get a grace period, then count as lost.
         let deadline = min(self.probe.nextWakeUp ?? .max, self.giveUpTime)
-        guard deadline != self.wakeUpDeadline else { return }
+        // A wake-up that comes early is harmless (it asks the probe again and re-arms), so an armed one is kept
+        // unless the probe needs an earlier one: a closed loop's reply timeout moves with every message, and
+        // re-arming a timer per round trip would cost more than the round trip's own work.
+        if let armed = self.wakeUpDeadline, armed <= deadline { return }
         self.wakeUp?.cancel()
         self.wakeUpDeadline = deadline
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
