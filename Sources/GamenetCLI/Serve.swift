@@ -64,6 +64,7 @@ extension GamenetCommand {
         }
 
         func run() async throws {
+            FileDescriptorLimit.raiseToHardLimit()
             var configuration = EchoServer.Configuration(host: self.listen.listeningHost, port: self.listen.port)
             configuration.maximumConnections = self.maxConnections
             configuration.idleTimeout = self.idleTimeout?.timeAmount

@@ -16,6 +16,9 @@ package struct EndpointConnector: Sendable {
     package var webSocket: WebSocketClientOptions
     /// How long a KCP session may hear nothing from its peer.
     package var kcpTimeout: TimeAmount = .seconds(30)
+    /// The local address TCP and WebSocket connections are made from, if not the system's choice (a benchmark spreads
+    /// many connections over several loopback addresses to have more source ports).
+    package var sourceAddress: SocketAddress?
 
     package init(
         connectTimeout: TimeAmount,
@@ -68,6 +71,7 @@ package struct EndpointConnector: Sendable {
                     return eventLoop.makeFailedFuture(GamenetError(.usage, "\(network) has no host to connect to"))
                 }
                 var options = self.webSocket
+                options.sourceAddress = options.sourceAddress ?? self.sourceAddress
                 if network.option("text") == "1" {
                     options.sendsText = true
                 }
@@ -91,7 +95,11 @@ package struct EndpointConnector: Sendable {
         guard !endpoint.host.isEmpty else {
             return eventLoop.makeFailedFuture(GamenetError(.usage, "\(endpoint) has no host to connect to"))
         }
-        return ClientBootstrap(group: eventLoop)
+        var bootstrap = ClientBootstrap(group: eventLoop)
+        if let source = self.sourceAddress {
+            bootstrap = bootstrap.bind(to: source).channelOption(.bindAddressWithoutPort, value: 1)
+        }
+        return bootstrap
             .connectTimeout(self.connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)

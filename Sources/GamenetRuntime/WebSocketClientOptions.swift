@@ -14,6 +14,8 @@ package struct WebSocketClientOptions: Sendable {
     /// Send text frames rather than binary.
     package var sendsText = false
     package var configuration = WebSocketConfiguration()
+    /// The local address to connect from, if not the system's choice.
+    package var sourceAddress: SocketAddress?
 
     package init() {}
 }

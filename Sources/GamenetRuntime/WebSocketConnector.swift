@@ -33,7 +33,7 @@ enum WebSocketConnector {
                 upgraded.succeed(channel)
             }
         }
-        let bootstrap = ClientBootstrap(group: eventLoop)
+        var bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(options.handshakeTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -58,6 +58,9 @@ enum WebSocketConnector {
                     )
                 }
             }
+        if let source = options.sourceAddress {
+            bootstrap = bootstrap.bind(to: source).channelOption(.bindAddressWithoutPort, value: 1)
+        }
         bootstrap.connect(host: endpoint.host, port: endpoint.port).whenComplete { result in
             switch result {
             case .failure(let error):
