@@ -24,7 +24,7 @@ package struct GamenetCommand: AsyncParsableCommand {
             unreachable, timed out), 70 internal error, 74 I/O error.
             """,
         version: GamenetCommand.version,
-        subcommands: [Serve.self, Connect.self, Proxy.self, Impair.self]
+        subcommands: [Serve.self, Connect.self, Proxy.self, Impair.self, BenchFEC.self]
     )
 
     package init() {}
