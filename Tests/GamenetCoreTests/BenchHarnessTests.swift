@@ -215,6 +215,19 @@ import FoundationXML
         #expect(lines[2].hasSuffix("2.05×"))
     }
 
+    @Test func lossTableShowsWireBytesAndRatiosToTCP() {
+        var results = Self.sampleResults()
+        results[0].wireBytes = 20_480
+        results[1].wireBytes = 25_600
+        let lines = LatencyTable.underLoss(results).split(separator: "\n")
+        #expect(lines.count == 3)
+        let tcp = lines[1].split(separator: " ")
+        let kcp = lines[2].split(separator: " ")
+        #expect(tcp.contains("20"), "20 KiB on the wire: \(lines[1])")
+        #expect(kcp.contains("25"))
+        #expect(kcp.last == "1.25×")
+    }
+
     @Test func csvHasAHeaderAndQuotesWhatNeedsIt() {
         let csv = LatencyCSV.render(Self.sampleResults())
         let rows = csv.split(separator: "\r\n")

@@ -110,3 +110,42 @@ struct BenchTests {
         #expect(errors.hasPrefix("gamenet: error: "), "\(errors)")
     }
 }
+
+/// `gamenet bench loss` across its TUN link, in a namespace of its own: it needs root.
+@Suite(.timeLimit(.minutes(2)))
+struct BenchLossTests {
+    private static var canRun: Bool { Peers.isCI || (geteuid() == 0 && FileManager.default.fileExists(atPath: "/dev/net/tun")) }
+
+    @Test(.enabled(if: BenchLossTests.canRun, "bench loss needs root and /dev/net/tun"))
+    func kcpBeatsTCPAcrossALossyLink() throws {
+        let process = try ChildProcess(
+            Peers.gamenet,
+            ["bench", "loss", "--delay", "10ms", "--loss", "10%", "--interval", "10ms", "--duration", "1500ms",
+             "--warmup", "200ms", "--json"]
+        )
+        defer { process.terminate() }
+        #expect(try process.waitForExit(timeout: 90) == 0, "\(process.standardError)")
+        let object = try JSONSerialization.jsonObject(with: process.standardOutput) as? [String: Any]
+        let results = try #require(object?["results"] as? [[String: Any]])
+        let labels = results.map { "\($0["transport"] as? String ?? "") \($0["variant"] as? String ?? "")" }
+        #expect(labels == ["tcp ", "ws ", "kcp normal", "kcp fast", "kcp fast2", "kcp fast3"])
+        for result in results {
+            #expect(result["count"] as? Int ?? 0 >= 100, "\(result)")
+            #expect(result["wire_bytes"] as? Int ?? 0 > 0)
+            // 20 ms of delay per round trip: nothing can be faster.
+            #expect(result["min_us"] as? Double ?? 0 >= 19_000)
+        }
+        // With 10% loss each way, TCP waits for retransmission timeouts (200 ms at least) where KCP fast3 resends
+        // within a round trip or two.
+        let tcpP99 = results[0]["p99_us"] as? Double ?? 0
+        let fast3P99 = results[5]["p99_us"] as? Double ?? .infinity
+        #expect(fast3P99 < tcpP99, "KCP fast3 p99 \(fast3P99) µs against TCP's \(tcpP99) µs")
+        #expect(try netnsList().contains("gamenet-") == false, "the namespace is deleted")
+    }
+
+    private func netnsList() throws -> String {
+        let process = try ChildProcess("/usr/sbin/ip", ["netns", "list"])
+        _ = try process.waitForExit()
+        return String(decoding: process.standardOutput, as: UTF8.self)
+    }
+}

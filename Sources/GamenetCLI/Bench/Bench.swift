@@ -16,7 +16,7 @@ extension GamenetCommand {
                   gamenet bench rtt tcp://127.0.0.1:7350 ws://127.0.0.1:7350/ --size 64 --json
                   gamenet bench loss --delay 25ms --loss 5%
                 """,
-            subcommands: [Compare.self, RoundTrip.self, Throughput.self, Conns.self],
+            subcommands: [Compare.self, RoundTrip.self, Throughput.self, Conns.self, Loss.self, FEC.self],
             defaultSubcommand: Compare.self
         )
     }

@@ -31,7 +31,7 @@ package enum LatencyTable {
         ])
         let baseline = results.first { $0.transport == "tcp" }
         for result in results {
-            let wire = result.wireBytes.map(Double.init)
+            let wire = result.wireBytes.map { Double($0) }
             table.append([
                 result.label,
                 Self.format(result.meanUs / 1_000),
@@ -42,7 +42,7 @@ package enum LatencyTable {
                 Self.ratio(result.meanUs, to: baseline?.meanUs),
                 Self.ratio(result.p99Us, to: baseline?.p99Us),
                 Self.ratio(result.maxUs, to: baseline?.maxUs),
-                Self.ratio(wire, to: baseline?.wireBytes.map(Double.init)),
+                Self.ratio(wire, to: baseline?.wireBytes.map { Double($0) }),
             ])
         }
         return table.rendered()
