@@ -2,7 +2,7 @@
 extension GameServer {
     mutating func join(_ join: GameMessage.Join, by sessionID: UInt64) {
         let address = RoomAddress(namespace: join.namespace, room: join.room)
-        guard var session = self.sessions[sessionID] else { return }
+        guard let session = self.sessions[sessionID] else { return }
         guard !join.namespace.isEmpty, !join.room.isEmpty else {
             self.sendError(.invalidName, "a namespace and a room name must not be empty", to: sessionID)
             return
@@ -15,30 +15,23 @@ extension GameServer {
             self.sendError(.tooManyRooms, "at most \(self.configuration.maximumRoomsPerSession) rooms", to: sessionID)
             return
         }
-        var room =
-            self.rooms[address]
-            ?? Room(
-                address: address,
-                maximumMembers: min(
-                    join.maximumMembers.map(Int.init) ?? self.configuration.maximumRoomSize,
-                    self.configuration.maximumRoomSize
-                )
-            )
-        guard !room.isFull else {
-            self.sendError(.roomFull, "\(address) is full (\(room.maximumMembers) members)", to: sessionID)
+        // Rooms are changed in place: a copy would copy the member list on every join.
+        if let existing = self.rooms[address]?.maximumMembers, self.rooms[address]?.isFull == true {
+            self.sendError(.roomFull, "\(address) is full (\(existing) members)", to: sessionID)
             return
         }
         if self.rooms[address] == nil {
             self.sessions.metrics.roomsCreated += 1
+            let maximum = join.maximumMembers.map(Int.init) ?? self.configuration.maximumRoomSize
+            self.rooms[address] = Room(address: address, maximumMembers: min(maximum, self.configuration.maximumRoomSize))
         }
-        let others = room.memberIDsInOrder
+        let others = self.rooms[address]?.memberIDsInOrder ?? []
         let member = GameMessage.Member(sessionID: sessionID, name: join.name)
-        room.add(member)
-        self.rooms[address] = room
-        session.rooms.insert(address)
-        self.sessions[sessionID] = session
+        self.rooms[address]?.add(member)
+        self.sessions[sessionID]?.rooms.insert(address)
+        let members = self.rooms[address]?.members ?? []
         self.sessions.sendSequenced(
-            .joined(.init(namespace: address.namespace, room: address.room, members: room.members)),
+            .joined(.init(namespace: address.namespace, room: address.room, members: members)),
             to: sessionID
         )
         let entered = GameMessage.memberEntered(.init(namespace: address.namespace, room: address.room, member: member))
@@ -59,19 +52,18 @@ extension GameServer {
     /// Takes a session out of a room, tells the others, and removes the room when it is empty.
     mutating func removeMember(_ sessionID: UInt64, from address: RoomAddress, reason: MemberExitReason) {
         self.sessions[sessionID]?.rooms.remove(address)
-        guard var room = self.rooms[address] else { return }
-        room.remove(sessionID)
-        guard !room.isEmpty else {
+        self.rooms[address]?.remove(sessionID)
+        guard let remaining = self.rooms[address]?.memberIDsInOrder else { return }
+        guard !remaining.isEmpty else {
             // Rooms exist while they have members, as Socket.IO's and Nakama's do.
             self.rooms[address] = nil
             return
         }
-        self.rooms[address] = room
         let exited = GameMessage.memberExited(
             .init(namespace: address.namespace, room: address.room, sessionID: sessionID, reason: reason)
         )
         if let encoded = try? EncodedGameMessage(exited, channel: .reliable) {
-            self.sessions.deliver(encoded, to: room.memberIDsInOrder)
+            self.sessions.deliver(encoded, to: remaining)
         }
     }
 

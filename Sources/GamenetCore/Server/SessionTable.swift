@@ -22,7 +22,8 @@ package struct SessionTable: RoomFanout {
 
     subscript(id: UInt64) -> GameSession? {
         get { self.sessions[id] }
-        set { self.sessions[id] = newValue }
+        // In place, so that changing one field of a session does not copy its buffers.
+        _modify { yield &self.sessions[id] }
     }
 
     mutating func takeActions() -> [GameServerAction] {
@@ -46,16 +47,19 @@ package struct SessionTable: RoomFanout {
     /// Delivers one message to one session: sequenced and kept for replay when it is reliable, over UDP when it is
     /// unreliable and the session has bound an address.
     mutating func deliver(_ message: EncodedGameMessage, to recipient: UInt64) {
-        guard var session = self.sessions[recipient] else { return }
-        defer { self.sessions[recipient] = session }
+        // The session is changed where it lies in the dictionary: a copy taken out and put back would copy its replay
+        // buffer on every message.
+        guard let index = self.sessions.index(forKey: recipient) else { return }
         switch message.channel {
         case .reliable:
-            let sequence = session.nextSequence
-            session.nextSequence += 1
-            session.replay.append(message, sequence: sequence)
+            let sequence = self.sessions.values[index].nextSequence
+            self.sessions.values[index].nextSequence += 1
+            self.sessions.values[index].replay.append(message, sequence: sequence)
+            let session = self.sessions.values[index]
             guard let connection = session.connection, !session.isCutOff else { return }
-            self.write(OutboundFrame(sequence: sequence, encoded: message, encoding: session.encoding), on: connection, for: &session)
+            self.write(OutboundFrame(sequence: sequence, encoded: message, encoding: session.encoding), on: connection, at: index)
         case .unreliable:
+            let session = self.sessions.values[index]
             guard let connection = session.connection, !session.isCutOff else {
                 self.metrics.countDrop(.unreliableUndeliverable)
                 return
@@ -64,7 +68,7 @@ package struct SessionTable: RoomFanout {
                 self.sendDatagram(message.binary, to: address)
             } else {
                 // No UDP: the reliable connection carries it, unsequenced, as the fallback for blocked UDP.
-                self.write(OutboundFrame(sequence: nil, encoded: message, encoding: session.encoding), on: connection, for: &session)
+                self.write(OutboundFrame(sequence: nil, encoded: message, encoding: session.encoding), on: connection, at: index)
             }
         }
     }
@@ -80,11 +84,12 @@ package struct SessionTable: RoomFanout {
 
     /// Writes an unsequenced message to a session's connection, counting it against the outgoing queue.
     mutating func sendUnsequenced(_ message: GameMessage, to sessionID: UInt64) {
-        guard var session = self.sessions[sessionID], let connection = session.connection, !session.isCutOff,
+        guard let index = self.sessions.index(forKey: sessionID) else { return }
+        let session = self.sessions.values[index]
+        guard let connection = session.connection, !session.isCutOff,
             let encoded = try? EncodedGameMessage(message, channel: .unreliable)
         else { return }
-        self.write(OutboundFrame(sequence: nil, encoded: encoded, encoding: session.encoding), on: connection, for: &session)
-        self.sessions[sessionID] = session
+        self.write(OutboundFrame(sequence: nil, encoded: encoded, encoding: session.encoding), on: connection, at: index)
     }
 
     /// Sends a reliable, sequenced message to one session.
@@ -95,10 +100,11 @@ package struct SessionTable: RoomFanout {
 
     /// Writes a frame that was sequenced earlier (a replay) to the session's connection.
     mutating func resend(_ entry: ReplayBuffer.Entry, to sessionID: UInt64) {
-        guard var session = self.sessions[sessionID], let connection = session.connection else { return }
+        guard let index = self.sessions.index(forKey: sessionID) else { return }
+        let session = self.sessions.values[index]
+        guard let connection = session.connection else { return }
         let frame = OutboundFrame(sequence: entry.sequence, encoded: entry.encoded, encoding: session.encoding)
-        self.write(frame, on: connection, for: &session)
-        self.sessions[sessionID] = session
+        self.write(frame, on: connection, at: index)
     }
 
     mutating func sendDatagram(_ datagram: ByteBuffer, to address: SocketAddress) {
@@ -112,17 +118,21 @@ package struct SessionTable: RoomFanout {
         self.actions.append(.close(connection, reason))
     }
 
-    private mutating func write(_ frame: OutboundFrame, on connection: ConnectionID, for session: inout GameSession) {
+    private mutating func write(
+        _ frame: OutboundFrame,
+        on connection: ConnectionID,
+        at index: Dictionary<UInt64, GameSession>.Index
+    ) {
         self.actions.append(.send(connection, frame))
         self.metrics.messagesOut += 1
         let size = frame.byteCount
         self.metrics.bytesOut += size
-        session.queuedBytes += size
-        if session.queuedBytes > self.outgoingQueueLimit {
+        self.sessions.values[index].queuedBytes += size
+        if self.sessions.values[index].queuedBytes > self.outgoingQueueLimit {
             // Nakama's outgoing_queue_size: a client that cannot keep up is cut off, so its queue never grows
             // without bound. Later messages go to the replay buffer only.
-            session.isCutOff = true
-            self.slowConsumers.append(session.id)
+            self.sessions.values[index].isCutOff = true
+            self.slowConsumers.append(self.sessions.values[index].id)
         }
     }
 }
