@@ -24,24 +24,23 @@ extension GameServer {
             self.sessions.metrics.countDrop(.unexpectedDatagram)
             return self.finish(now: now)
         }
-        guard var session = self.sessions[credentials.sessionID] else {
+        guard let key = self.sessions[credentials.sessionID]?.key else {
             self.sessions.metrics.countDrop(.unknownSession)
             return self.finish(now: now)
         }
-        guard session.key.matchesInConstantTime(credentials.key) else {
+        guard key.matchesInConstantTime(credentials.key) else {
             self.sessions.metrics.countDrop(.wrongKey)
             return self.finish(now: now)
         }
-        guard session.isConnected else {
+        guard self.sessions[credentials.sessionID]?.isConnected == true else {
             // The UDP side lives only while the reliable connection does.
             self.sessions.metrics.countDrop(.detachedSession)
             return self.finish(now: now)
         }
         switch message {
         case .udpBind, .udpKeepalive, .broadcast, .send, .ping, .pong:
-            session.udpAddress = address
-            self.sessions[session.id] = session
-            self.handle(message, from: session.id, overUDP: address, now: now)
+            self.sessions[credentials.sessionID]?.udpAddress = address
+            self.handle(message, from: credentials.sessionID, overUDP: address, now: now)
         default:
             self.sessions.metrics.countDrop(.unexpectedDatagram)
         }

@@ -4,17 +4,18 @@ import NIOCore
 extension GameServer {
     /// Handles one message from an established session; `address` is the datagram's source for UDP.
     mutating func handle(_ message: GameMessage, from sessionID: UInt64, overUDP address: SocketAddress?, now: NIODeadline) {
-        guard var session = self.sessions[sessionID] else { return }
-        session.lastHeard = now
+        // Fields are changed in place (no copy of the session is held while messages are delivered, which would
+        // make every delivery to it copy its replay buffer).
+        guard self.sessions[sessionID] != nil else { return }
+        self.sessions[sessionID]?.lastHeard = now
         switch message {
         case .pong, .udpKeepalive:
             break
         default:
-            switch session.rateLimiter.admit(now: now) {
+            switch self.sessions[sessionID]?.rateLimiter.admit(now: now) ?? .accept {
             case .accept:
                 break
             case .dropAndWarn:
-                self.sessions[sessionID] = session
                 self.sessions.metrics.countDrop(.rateLimited)
                 self.sessions.metrics.rateLimitWarnings += 1
                 let limit = self.configuration.messagesPerSecond
@@ -24,11 +25,9 @@ extension GameServer {
                 )
                 return
             case .drop:
-                self.sessions[sessionID] = session
                 self.sessions.metrics.countDrop(.rateLimited)
                 return
             case .disconnect:
-                self.sessions[sessionID] = session
                 self.sessions.metrics.countDrop(.rateLimited)
                 self.endSession(sessionID, goodbye: .rateLimit, message: "kept over the message rate after a warning", now: now)
                 return
@@ -38,9 +37,8 @@ extension GameServer {
         case .ping, .pong, .udpKeepalive, .udpBind:
             break
         default:
-            session.lastActivity = now
+            self.sessions[sessionID]?.lastActivity = now
         }
-        self.sessions[sessionID] = session
 
         switch message {
         case .join(let join):
