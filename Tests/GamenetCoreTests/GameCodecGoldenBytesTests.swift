@@ -135,11 +135,15 @@ import Testing
         )
         #expect(
             decoded.message
-                == .broadcast(.init(namespace: "/", room: "lobby", includesSender: false, channel: .reliable, payload: "hi"))
+                == .broadcast(
+                    .init(namespace: "/", room: "lobby", includesSender: false, channel: .reliable, payload: "hi")
+                )
         )
         let binary = try GameJSONCodec.decode(
             ByteBuffer(string: #"{"type":"send","recipientID":9,"payload":{"base64":"AP8="}}"#)
         )
-        #expect(binary.message == .send(.init(recipientID: 9, channel: .reliable, payload: GamePayload(bytes: [0, 255]))))
+        #expect(
+            binary.message == .send(.init(recipientID: 9, channel: .reliable, payload: GamePayload(bytes: [0, 255])))
+        )
     }
 }

@@ -48,7 +48,9 @@ import Testing
 
     @Test func truncatedNamesTheField() {
         // A join whose room name claims 5 bytes and has 2.
-        #expect(Self.decodeError(hex: "20 0001 2f 0005 6c6f") == .truncated(field: "join.room", needed: 5, available: 2))
+        #expect(
+            Self.decodeError(hex: "20 0001 2f 0005 6c6f") == .truncated(field: "join.room", needed: 5, available: 2)
+        )
         #expect(Self.decodeError(ByteBuffer()) == .truncated(field: "type", needed: 1, available: 0))
     }
 
@@ -61,7 +63,8 @@ import Testing
         #expect(Self.decodeError(hex: "7e 0000000000000001 7e") == .unknownMessageType(0x7e))
         #expect(Self.decodeError(hex: "7e 0000000000000001 7f") == .unknownMessageType(0x7f))
         #expect(
-            Self.decodeError(hex: "7f 0000000000000007 000102030405060708090a0b0c0d0e0f 7e") == .unknownMessageType(0x7e)
+            Self.decodeError(hex: "7f 0000000000000007 000102030405060708090a0b0c0d0e0f 7e")
+                == .unknownMessageType(0x7e)
         )
     }
 

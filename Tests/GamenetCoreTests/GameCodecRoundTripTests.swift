@@ -48,7 +48,9 @@ import Testing
         var pending = ByteBuffer()
         var decoded: [GameMessage] = []
         while stream.readableBytes > 0 {
-            var chunk = stream.readSlice(length: min(stream.readableBytes, Int.random(in: 1...50, using: &random.generator)))!
+            var chunk = stream.readSlice(
+                length: min(stream.readableBytes, Int.random(in: 1...50, using: &random.generator))
+            )!
             pending.writeBuffer(&chunk)
             while let message = try GameCodec.nextStreamMessage(from: &pending, maximumMessageSize: 65_536) {
                 decoded.append(try GameFrame(decoding: message).message)

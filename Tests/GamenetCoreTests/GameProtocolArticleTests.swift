@@ -32,7 +32,8 @@ import Testing
     @Test func everyMessageTypeIsDocumented() {
         #expect(!Self.article.isEmpty)
         for type in GameMessage.MessageType.allCases {
-            let heading = "### `\(type.jsonName)` (0x\(String(type.rawValue, radix: 16, uppercase: true).leftPadded(to: 2)))"
+            let heading =
+                "### `\(type.jsonName)` (0x\(String(type.rawValue, radix: 16, uppercase: true).leftPadded(to: 2)))"
             #expect(Self.article.contains(heading), "\(heading)")
         }
     }

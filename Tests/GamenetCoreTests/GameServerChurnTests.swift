@@ -59,7 +59,11 @@ import Testing
                     ? .leave(.init(namespace: "/side", room: "\(side)"))
                     : .join(.init(namespace: "/side", room: "\(side)"))
                 harness.send(message, from: clients[index])
-                if sideRooms[index].contains(side) { sideRooms[index].remove(side) } else { sideRooms[index].insert(side) }
+                if sideRooms[index].contains(side) {
+                    sideRooms[index].remove(side)
+                } else {
+                    sideRooms[index].insert(side)
+                }
             default:
                 // Drop the connection, miss whatever comes, and resume.
                 drain(index, &harness)
@@ -105,7 +109,10 @@ import Testing
             #expect(payloads == expected[index], "session \(index)")
             // Every sequenced message once, without a gap, across all its connections.
             let sequences = received[index].compactMap(\.sequence)
-            #expect(sequences == Array(1...UInt64(max(sequences.count, 1))).prefix(sequences.count).map { $0 }, "session \(index)")
+            #expect(
+                sequences == Array(1...UInt64(max(sequences.count, 1))).prefix(sequences.count).map { $0 },
+                "session \(index)"
+            )
         }
         // Side rooms that emptied are gone; the ones with members remain.
         let occupiedSides = Set(sideRooms.flatMap { $0 })

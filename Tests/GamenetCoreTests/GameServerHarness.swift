@@ -135,10 +135,23 @@ struct GameServerHarness {
 }
 
 extension GameServerHarness.Client {
-    func broadcast(_ text: String, room: String = "lobby", includesSender: Bool = false, channel: GameChannel = .reliable)
+    func broadcast(
+        _ text: String,
+        room: String = "lobby",
+        includesSender: Bool = false,
+        channel: GameChannel = .reliable
+    )
         -> GameMessage
     {
-        .broadcast(.init(namespace: "/", room: room, includesSender: includesSender, channel: channel, payload: GamePayload(string: text)))
+        .broadcast(
+            .init(
+                namespace: "/",
+                room: room,
+                includesSender: includesSender,
+                channel: channel,
+                payload: GamePayload(string: text)
+            )
+        )
     }
 }
 

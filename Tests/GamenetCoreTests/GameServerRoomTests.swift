@@ -36,7 +36,15 @@ import Testing
         harness.send(.join(.init(namespace: "/", room: "lobby", name: "alice")), from: alice)
         #expect(
             harness.messages(alice)
-                == [.joined(.init(namespace: "/", room: "lobby", members: [.init(sessionID: alice.sessionID, name: "alice")]))]
+                == [
+                    .joined(
+                        .init(
+                            namespace: "/",
+                            room: "lobby",
+                            members: [.init(sessionID: alice.sessionID, name: "alice")]
+                        )
+                    )
+                ]
         )
         #expect(harness.server.metrics.rooms == 1)
         let bob = harness.connect()
@@ -47,14 +55,19 @@ import Testing
                     .init(
                         namespace: "/",
                         room: "lobby",
-                        members: [.init(sessionID: alice.sessionID, name: "alice"), .init(sessionID: bob.sessionID, name: "bob")]
+                        members: [
+                            .init(sessionID: alice.sessionID, name: "alice"),
+                            .init(sessionID: bob.sessionID, name: "bob"),
+                        ]
                     )
                 )
             ]
         )
         #expect(
             harness.messages(alice) == [
-                .memberEntered(.init(namespace: "/", room: "lobby", member: .init(sessionID: bob.sessionID, name: "bob")))
+                .memberEntered(
+                    .init(namespace: "/", room: "lobby", member: .init(sessionID: bob.sessionID, name: "bob"))
+                )
             ]
         )
         harness.send(.listMembers(.init(namespace: "/", room: "lobby")), from: alice)
@@ -200,7 +213,9 @@ import Testing
         )
         #expect(
             harness.messages(bob) == [
-                .incomingRequest(.init(requestID: 7, senderID: alice.sessionID, timeoutMilliseconds: 5_000, payload: "ready?"))
+                .incomingRequest(
+                    .init(requestID: 7, senderID: alice.sessionID, timeoutMilliseconds: 5_000, payload: "ready?")
+                )
             ]
         )
         harness.advance(by: .seconds(2))
@@ -232,11 +247,20 @@ import Testing
         #expect(harness.server.metrics.drops[.lateAck] == 1)
         #expect(harness.server.metrics.requestTimeouts == 1)
         // An id can be used again once settled; a duplicate pending id is refused.
-        harness.send(.request(.init(requestID: 1, recipientID: bob.sessionID, timeoutMilliseconds: 500, payload: "")), from: alice)
-        harness.send(.request(.init(requestID: 1, recipientID: bob.sessionID, timeoutMilliseconds: 500, payload: "")), from: alice)
+        harness.send(
+            .request(.init(requestID: 1, recipientID: bob.sessionID, timeoutMilliseconds: 500, payload: "")),
+            from: alice
+        )
+        harness.send(
+            .request(.init(requestID: 1, recipientID: bob.sessionID, timeoutMilliseconds: 500, payload: "")),
+            from: alice
+        )
         #expect(harness.errorCodes(alice) == [.unexpectedMessage])
         // A request to no one fails at once.
-        harness.send(.request(.init(requestID: 2, recipientID: 999, timeoutMilliseconds: 500, payload: "")), from: alice)
+        harness.send(
+            .request(.init(requestID: 2, recipientID: 999, timeoutMilliseconds: 500, payload: "")),
+            from: alice
+        )
         #expect(harness.messages(alice) == [.requestFailed(.init(requestID: 2, reason: .noSuchSession))])
     }
 
@@ -262,7 +286,9 @@ import Testing
         let codes = harness.errorCodes(alice)
         #expect(codes == [.unexpectedMessage, .unexpectedMessage, .unexpectedMessage])
         // Malformed bytes get an error and the session goes on.
-        harness.apply(harness.server.receive(ByteBuffer(bytes: [0x99]), encoding: .binary, on: alice.connection, now: harness.now))
+        harness.apply(
+            harness.server.receive(ByteBuffer(bytes: [0x99]), encoding: .binary, on: alice.connection, now: harness.now)
+        )
         #expect(harness.errorCodes(alice) == [.malformedMessage])
         #expect(harness.closed[alice.connection] == nil)
     }

@@ -39,7 +39,11 @@ import Testing
         #expect(
             resumed.first?.message
                 == .resumeAccepted(
-                    .init(sessionID: alice.sessionID, lastSequence: lastReceived + 5, rooms: [.init(namespace: "/", room: "lobby")])
+                    .init(
+                        sessionID: alice.sessionID,
+                        lastSequence: lastReceived + 5,
+                        rooms: [.init(namespace: "/", room: "lobby")]
+                    )
                 )
         )
         let replayed = Array(resumed.dropFirst())
@@ -79,7 +83,9 @@ import Testing
         )
         let connection = harness.open()
         harness.send(
-            .clientHello(.init(versions: [1], resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: 1))),
+            .clientHello(
+                .init(versions: [1], resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: 1))
+            ),
             on: connection
         )
         let answer = harness.take(connection).map(\.message)
@@ -100,7 +106,9 @@ import Testing
         let connection = harness.open()
         let wrong = SessionKey(high: alice.key.high, low: alice.key.low ^ 1)
         harness.send(
-            .clientHello(.init(versions: [1], resume: .init(sessionID: alice.sessionID, key: wrong, lastReceivedSequence: 0))),
+            .clientHello(
+                .init(versions: [1], resume: .init(sessionID: alice.sessionID, key: wrong, lastReceivedSequence: 0))
+            ),
             on: connection
         )
         guard case .resumeRejected(let rejected) = harness.take(connection).first?.message else {
@@ -126,7 +134,12 @@ import Testing
         }
         let connection = harness.open()
         harness.send(
-            .clientHello(.init(versions: [1], resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: last))),
+            .clientHello(
+                .init(
+                    versions: [1],
+                    resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: last)
+                )
+            ),
             on: connection
         )
         let answer = harness.take(connection).map(\.message)
@@ -138,7 +151,9 @@ import Testing
         #expect(rejected.message.contains("join"))
         // The old session is gone and its seat is free.
         #expect(harness.server.session(alice.sessionID) == nil)
-        #expect(harness.server.room(RoomAddress(namespace: "/", room: "lobby"))?.members.map(\.sessionID) == [bob.sessionID])
+        #expect(
+            harness.server.room(RoomAddress(namespace: "/", room: "lobby"))?.members.map(\.sessionID) == [bob.sessionID]
+        )
     }
 
     @Test func replayBufferKeepsExactlyWhatAResumeNeeds() throws {
@@ -151,7 +166,12 @@ import Testing
         // A client that claims more than it was sent is refused.
         let confused = harness.open()
         harness.send(
-            .clientHello(.init(versions: [1], resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: last + 10))),
+            .clientHello(
+                .init(
+                    versions: [1],
+                    resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: last + 10)
+                )
+            ),
             on: confused
         )
         guard case .resumeRejected(let rejected) = harness.take(confused).first?.message else {
@@ -167,7 +187,12 @@ import Testing
         let last = harness.server.session(alice.sessionID)!.lastSequence
         let connection = harness.open()
         harness.send(
-            .clientHello(.init(versions: [1], resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: last))),
+            .clientHello(
+                .init(
+                    versions: [1],
+                    resume: .init(sessionID: alice.sessionID, key: alice.key, lastReceivedSequence: last)
+                )
+            ),
             on: connection
         )
         #expect(harness.closed[alice.connection] == .replaced)
@@ -196,7 +221,10 @@ import Testing
         }
         #expect(harness.closed[stuck.connection] == .slowConsumer)
         #expect(sent < 20)
-        #expect(harness.take(stuck.connection).last?.message == .goodbye(.init(reason: .slowConsumer, message: "outgoing queue over its limit")))
+        #expect(
+            harness.take(stuck.connection).last?.message
+                == .goodbye(.init(reason: .slowConsumer, message: "outgoing queue over its limit"))
+        )
         #expect(harness.closed[reader.connection] == nil)
         #expect(harness.server.session(stuck.sessionID) == nil)
         #expect(harness.server.metrics.sessionsEnded[.slowConsumer] == 1)
@@ -294,7 +322,14 @@ import Testing
         #expect(harness.closed[silent] == .handshakeTimeout)
 
         let garbage = harness.open()
-        harness.apply(harness.server.receive(ByteBuffer(string: "GET / HTTP/1.1"), encoding: .binary, on: garbage, now: harness.now))
+        harness.apply(
+            harness.server.receive(
+                ByteBuffer(string: "GET / HTTP/1.1"),
+                encoding: .binary,
+                on: garbage,
+                now: harness.now
+            )
+        )
         #expect(harness.closed[garbage] == .protocolError)
 
         let early = harness.open()
@@ -424,7 +459,10 @@ import Testing
         harness.apply(harness.server.shutdown(now: harness.now))
         for client in clients {
             #expect(harness.closed[client.connection] == .serverShutdown)
-            #expect(harness.messages(client).last == .goodbye(.init(reason: .serverShutdown, message: "server shutting down")))
+            #expect(
+                harness.messages(client).last
+                    == .goodbye(.init(reason: .serverShutdown, message: "server shutting down"))
+            )
         }
         let late = harness.open()
         harness.send(.clientHello(.init(versions: [1])), on: late)

@@ -37,7 +37,10 @@ package struct GameErrorCode: RawRepresentable, Hashable, Sendable, Codable, Cus
     package static let alreadyInRoom = GameErrorCode(rawValue: 9)
 
     /// Every code this version defines.
-    package static let allKnown: [GameErrorCode] = [.malformedMessage, .unexpectedMessage, .messageTooLarge, .roomFull, .tooManyRooms, .notInRoom, .noSuchSession, .invalidName, .alreadyInRoom]
+    package static let allKnown: [GameErrorCode] = [
+        .malformedMessage, .unexpectedMessage, .messageTooLarge, .roomFull, .tooManyRooms, .notInRoom, .noSuchSession,
+        .invalidName, .alreadyInRoom,
+    ]
 
     /// The code's name in this documentation, or its number when this version does not define it.
     package var name: String {

@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import NIOCore
 
 /// The JSON form of the protocol, carried in WebSocket text frames so that a browser client needs no codec.
 ///
@@ -13,7 +14,8 @@ import NIOCore
 /// all other numbers are JSON numbers. Datagram frames have no JSON form: UDP carries the binary form only.
 package enum GameJSONCodec {
     /// The JSON text of `message`, with `"seq"` when `sequence` is given.
-    package static func encode(_ message: GameMessage, sequence: UInt64? = nil) throws(GameProtocolError) -> ByteBuffer {
+    package static func encode(_ message: GameMessage, sequence: UInt64? = nil) throws(GameProtocolError) -> ByteBuffer
+    {
         do {
             let data = try Self.encoder.encode(Envelope(sequence: sequence, message: message))
             return ByteBuffer(bytes: data)

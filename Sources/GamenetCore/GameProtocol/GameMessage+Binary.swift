@@ -46,9 +46,15 @@ extension GameMessage.Hello {
         self.version = try reader.readInteger(field: "hello.version", as: UInt16.self)
         self.sessionID = try reader.readInteger(field: "hello.sessionID", as: UInt64.self)
         self.key = try reader.readSessionKey(field: "hello.key")
-        self.heartbeatIntervalMilliseconds = try reader.readInteger(field: "hello.heartbeatIntervalMilliseconds", as: UInt32.self)
+        self.heartbeatIntervalMilliseconds = try reader.readInteger(
+            field: "hello.heartbeatIntervalMilliseconds",
+            as: UInt32.self
+        )
         self.udpPort = try reader.readInteger(field: "hello.udpPort", as: UInt16.self)
-        self.udpKeepaliveIntervalMilliseconds = try reader.readInteger(field: "hello.udpKeepaliveIntervalMilliseconds", as: UInt32.self)
+        self.udpKeepaliveIntervalMilliseconds = try reader.readInteger(
+            field: "hello.udpKeepaliveIntervalMilliseconds",
+            as: UInt32.self
+        )
         self.maximumMessageSize = try reader.readInteger(field: "hello.maximumMessageSize", as: UInt32.self)
         self.maximumRooms = try reader.readInteger(field: "hello.maximumRooms", as: UInt16.self)
         self.messagesPerSecond = try reader.readInteger(field: "hello.messagesPerSecond", as: UInt32.self)
@@ -100,7 +106,9 @@ extension GameMessage.ResumeRejected {
     }
 
     init(reading reader: inout GameBinaryReader) throws(GameProtocolError) {
-        self.reason = ResumeRejectionReason(rawValue: try reader.readInteger(field: "resumeRejected.reason", as: UInt8.self))
+        self.reason = ResumeRejectionReason(
+            rawValue: try reader.readInteger(field: "resumeRejected.reason", as: UInt8.self)
+        )
         self.message = try reader.readString(field: "resumeRejected.message", limit: GameCodec.textLimit)
     }
 }
@@ -290,7 +298,11 @@ extension GameMessage.RoomMessage {
         try buffer.writeGameString(self.namespace, field: "roomMessage.namespace", limit: GameCodec.identifierLimit)
         try buffer.writeGameString(self.room, field: "roomMessage.room", limit: GameCodec.identifierLimit)
         buffer.writeInteger(self.senderID)
-        try buffer.writeGameString(self.senderName ?? "", field: "roomMessage.senderName", limit: GameCodec.identifierLimit)
+        try buffer.writeGameString(
+            self.senderName ?? "",
+            field: "roomMessage.senderName",
+            limit: GameCodec.identifierLimit
+        )
         try buffer.writeGamePayload(self.payload, field: "roomMessage.payload")
     }
 
@@ -407,7 +419,9 @@ extension GameMessage.RequestFailed {
 
     init(reading reader: inout GameBinaryReader) throws(GameProtocolError) {
         self.requestID = try reader.readInteger(field: "requestFailed.requestID", as: UInt32.self)
-        self.reason = RequestFailureReason(rawValue: try reader.readInteger(field: "requestFailed.reason", as: UInt8.self))
+        self.reason = RequestFailureReason(
+            rawValue: try reader.readInteger(field: "requestFailed.reason", as: UInt8.self)
+        )
     }
 }
 

@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import NIOCore
 
 /// The application bytes a room message, direct message, request or acknowledgement carries; gamenet never looks
 /// inside them.

@@ -49,7 +49,10 @@ package struct GoodbyeReason: RawRepresentable, Hashable, Sendable, Codable, Cus
     package static let serverFull = GoodbyeReason(rawValue: 12)
 
     /// Every code this version defines.
-    package static let allKnown: [GoodbyeReason] = [.normal, .serverShutdown, .slowConsumer, .rateLimit, .idleTimeout, .deadPeer, .handshakeTimeout, .kicked, .protocolError, .unsupportedVersion, .replaced, .messageTooLarge, .serverFull]
+    package static let allKnown: [GoodbyeReason] = [
+        .normal, .serverShutdown, .slowConsumer, .rateLimit, .idleTimeout, .deadPeer, .handshakeTimeout, .kicked,
+        .protocolError, .unsupportedVersion, .replaced, .messageTooLarge, .serverFull,
+    ]
 
     /// The code's name in this documentation, or its number when this version does not define it.
     package var name: String {

@@ -22,7 +22,9 @@ package struct ResumeRejectionReason: RawRepresentable, Hashable, Sendable, Coda
     package static let sequenceAhead = ResumeRejectionReason(rawValue: 4)
 
     /// Every code this version defines.
-    package static let allKnown: [ResumeRejectionReason] = [.unknownSession, .wrongKey, .replayOverflow, .sequenceAhead]
+    package static let allKnown: [ResumeRejectionReason] = [
+        .unknownSession, .wrongKey, .replayOverflow, .sequenceAhead,
+    ]
 
     /// The code's name in this documentation, or its number when this version does not define it.
     package var name: String {

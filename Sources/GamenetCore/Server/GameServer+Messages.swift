@@ -3,7 +3,12 @@ import NIOCore
 // What a session's messages do, on its reliable connection or in its datagrams.
 extension GameServer {
     /// Handles one message from an established session; `address` is the datagram's source for UDP.
-    mutating func handle(_ message: GameMessage, from sessionID: UInt64, overUDP address: SocketAddress?, now: NIODeadline) {
+    mutating func handle(
+        _ message: GameMessage,
+        from sessionID: UInt64,
+        overUDP address: SocketAddress?,
+        now: NIODeadline
+    ) {
         // Fields are changed in place (no copy of the session is held while messages are delivered, which would
         // make every delivery to it copy its replay buffer).
         guard self.sessions[sessionID] != nil else { return }
@@ -29,7 +34,12 @@ extension GameServer {
                 return
             case .disconnect:
                 self.sessions.metrics.countDrop(.rateLimited)
-                self.endSession(sessionID, goodbye: .rateLimit, message: "kept over the message rate after a warning", now: now)
+                self.endSession(
+                    sessionID,
+                    goodbye: .rateLimit,
+                    message: "kept over the message rate after a warning",
+                    now: now
+                )
                 return
             }
         }

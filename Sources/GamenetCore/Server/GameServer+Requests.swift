@@ -76,6 +76,9 @@ extension GameServer {
         if reason == .timeout {
             self.sessions.metrics.requestTimeouts += 1
         }
-        self.sessions.sendSequenced(.requestFailed(.init(requestID: key.requestID, reason: reason)), to: key.requesterID)
+        self.sessions.sendSequenced(
+            .requestFailed(.init(requestID: key.requestID, reason: reason)),
+            to: key.requesterID
+        )
     }
 }

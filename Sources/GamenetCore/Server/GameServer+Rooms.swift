@@ -23,7 +23,10 @@ extension GameServer {
         if self.rooms[address] == nil {
             self.sessions.metrics.roomsCreated += 1
             let maximum = join.maximumMembers.map(Int.init) ?? self.configuration.maximumRoomSize
-            self.rooms[address] = Room(address: address, maximumMembers: min(maximum, self.configuration.maximumRoomSize))
+            self.rooms[address] = Room(
+                address: address,
+                maximumMembers: min(maximum, self.configuration.maximumRoomSize)
+            )
         }
         let others = self.rooms[address]?.memberIDsInOrder ?? []
         let member = GameMessage.Member(sessionID: sessionID, name: join.name)

@@ -22,7 +22,10 @@ extension GameServer {
         }
         let version: UInt16
         do {
-            version = try GameProtocolVersion.negotiate(offered: hello.versions, supported: self.configuration.protocolVersions)
+            version = try GameProtocolVersion.negotiate(
+                offered: hello.versions,
+                supported: self.configuration.protocolVersions
+            )
         } catch {
             self.closeConnection(
                 connection,
@@ -34,7 +37,13 @@ extension GameServer {
             return
         }
         guard !self.isShuttingDown else {
-            self.closeConnection(connection, reason: .serverShutdown, message: "server shutting down", encoding: encoding, now: now)
+            self.closeConnection(
+                connection,
+                reason: .serverShutdown,
+                message: "server shutting down",
+                encoding: encoding,
+                now: now
+            )
             return
         }
         if let resume = hello.resume {
@@ -62,7 +71,12 @@ extension GameServer {
         }
     }
 
-    private mutating func startSession(version: UInt16, on connection: ConnectionID, encoding: GameEncoding, now: NIODeadline) {
+    private mutating func startSession(
+        version: UInt16,
+        on connection: ConnectionID,
+        encoding: GameEncoding,
+        now: NIODeadline
+    ) {
         guard self.sessions.sessions.count < self.configuration.maximumSessions else {
             self.closeConnection(connection, reason: .serverFull, message: "server full", encoding: encoding, now: now)
             return
@@ -205,11 +219,15 @@ extension GameServer {
         for address in session.rooms.sorted() {
             self.removeMember(sessionID, from: address, reason: .sessionEnded)
         }
-        for key in session.incomingRequests.sorted(by: { ($0.requesterID, $0.requestID) < ($1.requesterID, $1.requestID) }) {
+        for key in session.incomingRequests.sorted(by: {
+            ($0.requesterID, $0.requestID) < ($1.requesterID, $1.requestID)
+        }) {
             self.failRequest(key, reason: .recipientGone)
         }
         for (requestID, pending) in session.pendingRequests {
-            self.sessions[pending.recipientID]?.incomingRequests.remove(.init(requesterID: sessionID, requestID: requestID))
+            self.sessions[pending.recipientID]?.incomingRequests.remove(
+                .init(requesterID: sessionID, requestID: requestID)
+            )
         }
     }
 }

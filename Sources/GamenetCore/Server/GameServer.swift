@@ -101,7 +101,13 @@ package struct GameServer {
                 self.sessions.sendSequenced(.error(.init(code: code, message: error.description)), to: sessionID)
             } else {
                 // Whatever sent this first is not a gamenet client.
-                self.closeConnection(connection, reason: .protocolError, message: error.description, encoding: encoding, now: now)
+                self.closeConnection(
+                    connection,
+                    reason: .protocolError,
+                    message: error.description,
+                    encoding: encoding,
+                    now: now
+                )
             }
             return self.finish(now: now)
         }
@@ -180,7 +186,8 @@ package struct GameServer {
 
     // MARK: - Shared steps
 
-    static func decode(_ bytes: ByteBuffer, encoding: GameEncoding, limit: Int) throws(GameProtocolError) -> GameMessage {
+    static func decode(_ bytes: ByteBuffer, encoding: GameEncoding, limit: Int) throws(GameProtocolError) -> GameMessage
+    {
         switch encoding {
         case .binary:
             switch try GameCodec.decode(bytes, maximumMessageSize: limit) {

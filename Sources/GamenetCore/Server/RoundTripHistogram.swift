@@ -16,7 +16,8 @@ package struct RoundTripHistogram: Hashable, Sendable {
 
     package mutating func record(_ roundTrip: TimeAmount) {
         let milliseconds = Double(roundTrip.nanoseconds) / 1e6
-        let index = Self.boundsInMilliseconds.firstIndex { milliseconds <= Double($0) } ?? Self.boundsInMilliseconds.count
+        let index =
+            Self.boundsInMilliseconds.firstIndex { milliseconds <= Double($0) } ?? Self.boundsInMilliseconds.count
         self.counts[index] += 1
         self.sampleCount += 1
         self.sum = self.sum + roundTrip

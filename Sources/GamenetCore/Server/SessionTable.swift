@@ -57,7 +57,11 @@ package struct SessionTable: RoomFanout {
             self.sessions.values[index].replay.append(message, sequence: sequence)
             let session = self.sessions.values[index]
             guard let connection = session.connection, !session.isCutOff else { return }
-            self.write(OutboundFrame(sequence: sequence, encoded: message, encoding: session.encoding), on: connection, at: index)
+            self.write(
+                OutboundFrame(sequence: sequence, encoded: message, encoding: session.encoding),
+                on: connection,
+                at: index
+            )
         case .unreliable:
             let session = self.sessions.values[index]
             guard let connection = session.connection, !session.isCutOff else {
@@ -68,7 +72,11 @@ package struct SessionTable: RoomFanout {
                 self.sendDatagram(message.binary, to: address)
             } else {
                 // No UDP: the reliable connection carries it, unsequenced, as the fallback for blocked UDP.
-                self.write(OutboundFrame(sequence: nil, encoded: message, encoding: session.encoding), on: connection, at: index)
+                self.write(
+                    OutboundFrame(sequence: nil, encoded: message, encoding: session.encoding),
+                    on: connection,
+                    at: index
+                )
             }
         }
     }
@@ -89,7 +97,11 @@ package struct SessionTable: RoomFanout {
         guard let connection = session.connection, !session.isCutOff,
             let encoded = try? EncodedGameMessage(message, channel: .unreliable)
         else { return }
-        self.write(OutboundFrame(sequence: nil, encoded: encoded, encoding: session.encoding), on: connection, at: index)
+        self.write(
+            OutboundFrame(sequence: nil, encoded: encoded, encoding: session.encoding),
+            on: connection,
+            at: index
+        )
     }
 
     /// Sends a reliable, sequenced message to one session.
