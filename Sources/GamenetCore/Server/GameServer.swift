@@ -56,6 +56,9 @@ package struct GameServer {
     /// The earliest time ``tick(now:)`` has something to do.
     package var nextDeadline: NIODeadline? { self.timers.earliest }
 
+    /// The ids of every session, connected or waiting for a resume.
+    package var sessionIDs: [UInt64] { Array(self.sessions.sessions.keys) }
+
     /// A session by id.
     package func session(_ id: UInt64) -> GameSession? { self.sessions[id] }
 
