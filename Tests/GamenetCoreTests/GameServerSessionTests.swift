@@ -359,6 +359,9 @@ import Testing
             return
         }
         harness.advance(by: .milliseconds(42))
+        // A pong that echoes no ping of the server's is not a measurement.
+        harness.send(.pong(.init(timestamp: 0)), from: client)
+        #expect(harness.server.metrics.roundTripTimes.sampleCount == 0)
         harness.send(.pong(.init(timestamp: ping.timestamp)), from: client)
         #expect(harness.server.session(client.sessionID)?.roundTripTime == .milliseconds(42))
         #expect(harness.server.metrics.roundTripTimes.sampleCount == 1)

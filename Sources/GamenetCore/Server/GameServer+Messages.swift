@@ -121,13 +121,11 @@ extension GameServer {
     static func timestamp(_ now: NIODeadline) -> UInt64 { now.uptimeNanoseconds / 1_000 }
 
     private mutating func recordRoundTrip(echoing timestamp: UInt64, for sessionID: UInt64, now: NIODeadline) {
-        let sent = timestamp
-        let current = Self.timestamp(now)
-        // A pong must echo one of our pings: a timestamp from the future is the client's invention.
-        guard sent <= current, var session = self.sessions[sessionID] else { return }
-        let roundTrip = TimeAmount.microseconds(Int64(current - sent))
-        session.roundTripTime = roundTrip
-        self.sessions[sessionID] = session
+        // Only the answer to the server's own last ping counts: a made-up timestamp would skew the histogram.
+        guard let sent = self.sessions[sessionID]?.outstandingPing, sent == timestamp else { return }
+        let roundTrip = TimeAmount.microseconds(Int64(Self.timestamp(now) - sent))
+        self.sessions[sessionID]?.outstandingPing = nil
+        self.sessions[sessionID]?.roundTripTime = roundTrip
         self.sessions.metrics.roundTripTimes.record(roundTrip)
     }
 }

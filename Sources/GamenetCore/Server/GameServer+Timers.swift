@@ -53,7 +53,9 @@ extension GameServer {
             self.endSession(session.id, goodbye: .idleTimeout, message: "idle for \(idleTimeout)", now: now)
             return
         }
-        self.sessions.sendUnsequenced(.ping(.init(timestamp: Self.timestamp(now))), to: session.id)
+        let timestamp = Self.timestamp(now)
+        self.sessions[session.id]?.outstandingPing = timestamp
+        self.sessions.sendUnsequenced(.ping(.init(timestamp: timestamp)), to: session.id)
         self.scheduleHeartbeat(for: session.id, now: now)
     }
 }

@@ -36,11 +36,14 @@ package struct GameServerConfiguration: Hashable, Sendable {
     /// How many messages over the rate a warned session may still send before it is disconnected.
     package var rateLimitGrace: Int = 50
     /// The most bytes a session's connection may have waiting to be written before it counts as a slow consumer.
-    package var outgoingQueueLimit: Int = 1 << 20
+    ///
+    /// It is larger than the replay buffer's byte bound, so that replaying a full buffer on resume (in JSON, which is
+    /// larger than the binary form the bound counts) does not itself cut the client off.
+    package var outgoingQueueLimit: Int = 2 << 20
     /// The most sequenced messages a session keeps for replay.
     package var replayLimit: Int = 1_024
     /// The most bytes of sequenced messages a session keeps for replay.
-    package var replayByteLimit: Int = 1 << 20
+    package var replayByteLimit: Int = 512 << 10
     /// The most requests one session may have waiting for an acknowledgement.
     package var maximumPendingRequests: Int = 64
     /// The longest timeout a request may ask for; longer ones are shortened to it.

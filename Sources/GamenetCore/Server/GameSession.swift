@@ -35,6 +35,8 @@ package struct GameSession {
     var resumeDeadline: NIODeadline?
     /// When the next heartbeat is due.
     var heartbeatDeadline: NIODeadline?
+    /// The timestamp of the server's last ping not yet answered.
+    var outstandingPing: UInt64?
     /// When the session last sent anything.
     var lastHeard: NIODeadline
     /// When the session last sent something other than a heartbeat or keepalive.
