@@ -1,5 +1,6 @@
 import GamenetCore
 import NIOCore
+import NIOEmbedded
 import Testing
 
 /// Every malformed input is refused with the error that names its fault; nothing traps and nothing is buffered
@@ -77,6 +78,16 @@ import Testing
         #expect(buffer.readableBytes == 4)
         var short = gameHex("00 00 00")
         #expect(try GameCodec.nextStreamMessage(from: &short, maximumMessageSize: 65_536) == nil)
+    }
+
+    @Test func streamFrameDecoderRefusesAHugePrefixAtOnce() throws {
+        let channel = EmbeddedChannel(
+            handler: ByteToMessageHandler(GameStreamFrameDecoder(maximumMessageSize: 65_536))
+        )
+        #expect(throws: GameProtocolError.messageTooLarge(length: 100_000_000, limit: 65_536)) {
+            try channel.writeInbound(gameHex("05f5e100"))
+        }
+        _ = try? channel.finish()
     }
 
     @Test func oversizeDatagram() {
