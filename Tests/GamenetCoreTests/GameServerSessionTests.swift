@@ -278,6 +278,33 @@ import Testing
         #expect(harness.server.metrics.rateLimitWarnings == 1)
     }
 
+    @Test func aFloodOfGarbageIsCutOffLikeAnyFlood() {
+        var configuration = GameServerConfiguration()
+        configuration.messagesPerSecond = 10
+        configuration.rateLimitGrace = 10
+        var harness = GameServerHarness(configuration: configuration)
+        let client = harness.connect()
+        var sent = 0
+        while harness.closed[client.connection] == nil, sent < 100_000 {
+            harness.apply(
+                harness.server.receive(
+                    ByteBuffer(bytes: [0xee]),
+                    encoding: .binary,
+                    on: client.connection,
+                    now: harness.now
+                )
+            )
+            sent += 1
+        }
+        #expect(harness.closed[client.connection] == .rateLimit)
+        #expect(sent == 10 + 1 + 10 + 1)
+        // Ten error answers and one warning, then the goodbye: the answers are bounded by the rate too.
+        let answers = harness.messages(client)
+        #expect(answers.filter { if case .error = $0 { true } else { false } }.count == 10)
+        #expect(answers.filter { if case .warning = $0 { true } else { false } }.count == 1)
+        #expect(harness.server.metrics.drops[.malformed] == sent)
+    }
+
     @Test func rateLimitForgivesOnceTheBucketRefills() {
         var configuration = GameServerConfiguration()
         configuration.messagesPerSecond = 5

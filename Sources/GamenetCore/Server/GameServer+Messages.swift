@@ -17,31 +17,7 @@ extension GameServer {
         case .pong, .udpKeepalive:
             break
         default:
-            switch self.sessions[sessionID]?.rateLimiter.admit(now: now) ?? .accept {
-            case .accept:
-                break
-            case .dropAndWarn:
-                self.sessions.metrics.countDrop(.rateLimited)
-                self.sessions.metrics.rateLimitWarnings += 1
-                let limit = self.configuration.messagesPerSecond
-                self.sessions.sendSequenced(
-                    .warning(.init(code: .rateLimit, message: "over \(limit) messages per second; messages dropped")),
-                    to: sessionID
-                )
-                return
-            case .drop:
-                self.sessions.metrics.countDrop(.rateLimited)
-                return
-            case .disconnect:
-                self.sessions.metrics.countDrop(.rateLimited)
-                self.endSession(
-                    sessionID,
-                    goodbye: .rateLimit,
-                    message: "kept over the message rate after a warning",
-                    now: now
-                )
-                return
-            }
+            guard self.admit(from: sessionID, now: now) else { return }
         }
         switch message {
         case .ping, .pong, .udpKeepalive, .udpBind:
@@ -89,6 +65,36 @@ extension GameServer {
             .memberExited, .members, .roomMessage, .directMessage, .incomingRequest, .ackReceived, .requestFailed,
             .error, .warning:
             self.refuse(message, from: sessionID)
+        }
+    }
+
+    /// Takes a token from the session's rate limiter; warns, drops or disconnects when there is none.
+    /// - Returns: whether to handle the message.
+    mutating func admit(from sessionID: UInt64, now: NIODeadline) -> Bool {
+        switch self.sessions[sessionID]?.rateLimiter.admit(now: now) ?? .accept {
+        case .accept:
+            return true
+        case .dropAndWarn:
+            self.sessions.metrics.countDrop(.rateLimited)
+            self.sessions.metrics.rateLimitWarnings += 1
+            let limit = self.configuration.messagesPerSecond
+            self.sessions.sendSequenced(
+                .warning(.init(code: .rateLimit, message: "over \(limit) messages per second; messages dropped")),
+                to: sessionID
+            )
+            return false
+        case .drop:
+            self.sessions.metrics.countDrop(.rateLimited)
+            return false
+        case .disconnect:
+            self.sessions.metrics.countDrop(.rateLimited)
+            self.endSession(
+                sessionID,
+                goodbye: .rateLimit,
+                message: "kept over the message rate after a warning",
+                now: now
+            )
+            return false
         }
     }
 

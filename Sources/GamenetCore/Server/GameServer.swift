@@ -100,8 +100,11 @@ package struct GameServer {
         } catch {
             self.sessions.metrics.countDrop(.malformed)
             if let sessionID = state.sessionID {
-                let code: GameErrorCode = error.isTooLarge ? .messageTooLarge : .malformedMessage
-                self.sessions.sendSequenced(.error(.init(code: code, message: error.description)), to: sessionID)
+                // Garbage counts against the rate like any message, so a flood of it is cut off too.
+                if self.admit(from: sessionID, now: now) {
+                    let code: GameErrorCode = error.isTooLarge ? .messageTooLarge : .malformedMessage
+                    self.sessions.sendSequenced(.error(.init(code: code, message: error.description)), to: sessionID)
+                }
             } else {
                 // Whatever sent this first is not a gamenet client.
                 self.closeConnection(
