@@ -1,0 +1,49 @@
+import NIOCore
+
+/// A message from the server encoded once, shared by every session it goes to.
+///
+/// A room broadcast is encoded into one binary buffer; every member's frame, and every member's replay buffer,
+/// holds that same `ByteBuffer` (one storage, reference counted). The JSON text is made on first use by a JSON
+/// member and then shared the same way. The per-session sequence number is not part of these bytes: it travels in
+/// a 9-byte header (binary) or a spliced `"seq"` key (JSON), see ``OutboundFrame``.
+package final class EncodedGameMessage {
+    /// The message.
+    package let message: GameMessage
+    /// Whether the message is sequenced and kept for replay.
+    package let channel: GameChannel
+    /// The binary form of the message, without a sequence header.
+    package let binary: ByteBuffer
+    private var jsonText: ByteBuffer?
+
+    /// Encodes `message` once.
+    package init(_ message: GameMessage, channel: GameChannel) throws(GameProtocolError) {
+        self.message = message
+        self.channel = channel
+        var buffer = ByteBuffer()
+        try message.writeBinary(into: &buffer)
+        self.binary = buffer
+    }
+
+    /// The encoded message in `encoding`, without its sequence number.
+    package func body(for encoding: GameEncoding) -> ByteBuffer {
+        switch encoding {
+        case .binary:
+            return self.binary
+        case .json:
+            if let text = self.jsonText { return text }
+            // A message that has a binary form has a JSON form: every field type maps to JSON.
+            let text = (try? GameJSONCodec.encode(self.message)) ?? ByteBuffer(string: "{}")
+            self.jsonText = text
+            return text
+        }
+    }
+}
+
+@available(*, unavailable)
+extension EncodedGameMessage: Sendable {}
+
+extension EncodedGameMessage: Equatable {
+    package static func == (lhs: EncodedGameMessage, rhs: EncodedGameMessage) -> Bool {
+        lhs === rhs || (lhs.message == rhs.message && lhs.channel == rhs.channel)
+    }
+}

@@ -1,0 +1,150 @@
+import NIOCore
+
+/// The sessions of one server, and the actions that deliver messages to them.
+///
+/// As the server's ``RoomFanout`` it gives each sequenced message the recipient's next sequence number, keeps it in
+/// the recipient's replay buffer, and writes it to the recipient's connection if it has one. Every frame shares the
+/// one encoded buffer. A recipient whose queued bytes pass the outgoing queue limit is marked for cut-off; the
+/// server ends those sessions once the fan-out is done.
+package struct SessionTable: RoomFanout {
+    package private(set) var sessions: [UInt64: GameSession] = [:]
+    /// The actions produced since the last ``takeActions()``.
+    private var actions: [GameServerAction] = []
+    /// Sessions that passed their outgoing queue limit, to be cut off.
+    private(set) var slowConsumers: [UInt64] = []
+    /// The server's counters; the session table keeps them because most of them count deliveries.
+    var metrics = GameServerMetrics()
+    let outgoingQueueLimit: Int
+
+    init(outgoingQueueLimit: Int) {
+        self.outgoingQueueLimit = outgoingQueueLimit
+    }
+
+    subscript(id: UInt64) -> GameSession? {
+        get { self.sessions[id] }
+        // In place, so that changing one field of a session does not copy its buffers.
+        _modify { yield &self.sessions[id] }
+    }
+
+    mutating func takeActions() -> [GameServerAction] {
+        defer { self.actions.removeAll(keepingCapacity: true) }
+        return self.actions
+    }
+
+    mutating func takeSlowConsumers() -> [UInt64] {
+        defer { self.slowConsumers.removeAll() }
+        return self.slowConsumers
+    }
+
+    // MARK: - Delivery
+
+    package mutating func deliver(_ message: EncodedGameMessage, to recipients: some Sequence<UInt64>) {
+        for recipient in recipients {
+            self.deliver(message, to: recipient)
+        }
+    }
+
+    /// Delivers one message to one session: sequenced and kept for replay when it is reliable, over UDP when it is
+    /// unreliable and the session has bound an address.
+    mutating func deliver(_ message: EncodedGameMessage, to recipient: UInt64) {
+        // The session is changed where it lies in the dictionary: a copy taken out and put back would copy its replay
+        // buffer on every message.
+        guard let index = self.sessions.index(forKey: recipient) else { return }
+        switch message.channel {
+        case .reliable:
+            let sequence = self.sessions.values[index].nextSequence
+            self.sessions.values[index].nextSequence += 1
+            self.sessions.values[index].replay.append(message, sequence: sequence)
+            let session = self.sessions.values[index]
+            guard let connection = session.connection, !session.isCutOff else { return }
+            self.write(
+                OutboundFrame(sequence: sequence, encoded: message, encoding: session.encoding),
+                on: connection,
+                at: index
+            )
+        case .unreliable:
+            let session = self.sessions.values[index]
+            guard let connection = session.connection, !session.isCutOff else {
+                self.metrics.countDrop(.unreliableUndeliverable)
+                return
+            }
+            if let address = session.udpAddress {
+                self.sendDatagram(message.binary, to: address)
+            } else {
+                // No UDP: the reliable connection carries it, unsequenced, as the fallback for blocked UDP.
+                self.write(
+                    OutboundFrame(sequence: nil, encoded: message, encoding: session.encoding),
+                    on: connection,
+                    at: index
+                )
+            }
+        }
+    }
+
+    /// Writes an unsequenced message (handshake, heartbeat, goodbye) on a connection, with or without a session.
+    mutating func sendUnsequenced(_ message: GameMessage, on connection: ConnectionID, encoding: GameEncoding) {
+        guard let encoded = try? EncodedGameMessage(message, channel: .unreliable) else { return }
+        let frame = OutboundFrame(sequence: nil, encoded: encoded, encoding: encoding)
+        self.actions.append(.send(connection, frame))
+        self.metrics.messagesOut += 1
+        self.metrics.bytesOut += frame.byteCount
+    }
+
+    /// Writes an unsequenced message to a session's connection, counting it against the outgoing queue.
+    mutating func sendUnsequenced(_ message: GameMessage, to sessionID: UInt64) {
+        guard let index = self.sessions.index(forKey: sessionID) else { return }
+        let session = self.sessions.values[index]
+        guard let connection = session.connection, !session.isCutOff,
+            let encoded = try? EncodedGameMessage(message, channel: .unreliable)
+        else { return }
+        self.write(
+            OutboundFrame(sequence: nil, encoded: encoded, encoding: session.encoding),
+            on: connection,
+            at: index
+        )
+    }
+
+    /// Sends a reliable, sequenced message to one session.
+    mutating func sendSequenced(_ message: GameMessage, to sessionID: UInt64) {
+        guard let encoded = try? EncodedGameMessage(message, channel: .reliable) else { return }
+        self.deliver(encoded, to: sessionID)
+    }
+
+    /// Writes a frame that was sequenced earlier (a replay) to the session's connection.
+    mutating func resend(_ entry: ReplayBuffer.Entry, to sessionID: UInt64) {
+        guard let index = self.sessions.index(forKey: sessionID) else { return }
+        let session = self.sessions.values[index]
+        guard let connection = session.connection else { return }
+        let frame = OutboundFrame(sequence: entry.sequence, encoded: entry.encoded, encoding: session.encoding)
+        self.write(frame, on: connection, at: index)
+    }
+
+    mutating func sendDatagram(_ datagram: ByteBuffer, to address: SocketAddress) {
+        self.actions.append(.sendDatagram(address, datagram))
+        self.metrics.messagesOut += 1
+        self.metrics.datagramsOut += 1
+        self.metrics.bytesOut += datagram.readableBytes
+    }
+
+    mutating func close(_ connection: ConnectionID, reason: GoodbyeReason) {
+        self.actions.append(.close(connection, reason))
+    }
+
+    private mutating func write(
+        _ frame: OutboundFrame,
+        on connection: ConnectionID,
+        at index: Dictionary<UInt64, GameSession>.Index
+    ) {
+        self.actions.append(.send(connection, frame))
+        self.metrics.messagesOut += 1
+        let size = frame.byteCount
+        self.metrics.bytesOut += size
+        self.sessions.values[index].queuedBytes += size
+        if self.sessions.values[index].queuedBytes > self.outgoingQueueLimit {
+            // Nakama's outgoing_queue_size: a client that cannot keep up is cut off, so its queue never grows
+            // without bound. Later messages go to the replay buffer only.
+            self.sessions.values[index].isCutOff = true
+            self.slowConsumers.append(self.sessions.values[index].id)
+        }
+    }
+}
