@@ -173,13 +173,13 @@ _gamenet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|connect|proxy|impair|help)
+    serve|connect|proxy|impair|bench|help)
         # Offer subcommand argument completions
         "_gamenet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve connect proxy impair help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve connect proxy impair bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -437,6 +437,281 @@ _gamenet_impair() {
         return
         ;;
     '--control')
+        return
+        ;;
+    esac
+}
+
+_gamenet_bench() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __gamenet_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    compare|rtt|throughput|conns|loss|fec)
+        # Offer subcommand argument completions
+        "_gamenet_bench_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'compare rtt throughput conns loss fec' -- "${cur}"))
+        ;;
+    esac
+}
+
+_gamenet_bench_compare() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --json --csv --version -h --help)
+    repeating_options=(--size)
+    non_repeating_options=(--log-level --duration --warmup --connections --rate --plot)
+    __gamenet_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--warmup')
+        return
+        ;;
+    '--connections')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--plot')
+        return
+        ;;
+    esac
+}
+
+_gamenet_bench_rtt() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --json --csv --version -h --help)
+    repeating_options=(--size)
+    non_repeating_options=(--log-level --duration --warmup --connections --rate --plot)
+    __gamenet_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--warmup')
+        return
+        ;;
+    '--connections')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--plot')
+        return
+        ;;
+    esac
+}
+
+_gamenet_bench_throughput() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --json --csv --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --size --connections --window --duration --warmup --plot)
+    __gamenet_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--connections')
+        return
+        ;;
+    '--window')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--warmup')
+        return
+        ;;
+    '--plot')
+        return
+        ;;
+    esac
+}
+
+_gamenet_bench_conns() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --json --csv --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --count --server-pid --interval --hold --size --concurrency --plot)
+    __gamenet_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--server-pid')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    '--hold')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--plot')
+        return
+        ;;
+    esac
+}
+
+_gamenet_bench_loss() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --jitter-reorders --json --csv --version -h --help)
+    repeating_options=(--outage)
+    non_repeating_options=(--log-level --preset --delay --jitter --distribution --wave --loss --burst --gemodel --dup --dup-delay --reorder --reorder-delay --reorder-gap --corrupt --rate --rate-burst --queue --up --down --seed --interval --duration --warmup --size --plot)
+    __gamenet_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--preset')
+        return
+        ;;
+    '--delay')
+        return
+        ;;
+    '--jitter')
+        return
+        ;;
+    '--distribution')
+        return
+        ;;
+    '--wave')
+        return
+        ;;
+    '--loss')
+        return
+        ;;
+    '--burst')
+        return
+        ;;
+    '--gemodel')
+        return
+        ;;
+    '--dup')
+        return
+        ;;
+    '--dup-delay')
+        return
+        ;;
+    '--reorder')
+        return
+        ;;
+    '--reorder-delay')
+        return
+        ;;
+    '--reorder-gap')
+        return
+        ;;
+    '--corrupt')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--rate-burst')
+        return
+        ;;
+    '--queue')
+        return
+        ;;
+    '--outage')
+        return
+        ;;
+    '--up')
+        return
+        ;;
+    '--down')
+        return
+        ;;
+    '--seed')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--warmup')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--plot')
+        return
+        ;;
+    esac
+}
+
+_gamenet_bench_fec() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--data --parity --shard-size --duration)
+    __gamenet_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--data')
+        return
+        ;;
+    '--parity')
+        return
+        ;;
+    '--shard-size')
+        return
+        ;;
+    '--duration')
         return
         ;;
     esac
