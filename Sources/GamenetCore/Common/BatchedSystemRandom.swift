@@ -15,9 +15,10 @@ package struct BatchedSystemRandom: RandomNumberGenerator {
     private var words: [UInt64]
     private var position: Int
 
+    /// Holds nothing until the first number is asked for: a WebSocket server's handler has a generator it never uses.
     package init() {
-        self.words = Array(repeating: 0, count: 64)
-        self.position = self.words.count
+        self.words = []
+        self.position = 0
     }
 
     package mutating func next() -> UInt64 {
@@ -29,6 +30,9 @@ package struct BatchedSystemRandom: RandomNumberGenerator {
     }
 
     private mutating func refill() {
+        if self.words.isEmpty {
+            self.words = Array(repeating: 0, count: 64)
+        }
         #if canImport(Glibc) || canImport(Darwin)
         // arc4random_buf: the kernel's randomness (glibc 2.36 and later, and Darwin), any length in one call.
         self.words.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
