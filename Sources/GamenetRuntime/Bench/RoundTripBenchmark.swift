@@ -27,18 +27,15 @@ package struct RoundTripBenchmark: Sendable {
 
     /// Opens the connections, runs the case on each, closes them and merges their samples.
     package func run(group: any EventLoopGroup) async throws -> LatencyRecorder {
-        var channels: [any Channel] = []
+        let channels = try await BenchConnections.open(
+            self.connections,
+            to: self.endpoint,
+            connector: self.connector,
+            group: group,
+            maximumMessageLength: self.size
+        )
         defer {
             for channel in channels { channel.close(promise: nil) }
-        }
-        for _ in 0..<self.connections {
-            let channel = try await self.connector.connect(
-                to: .network(self.endpoint),
-                on: group.next(),
-                framing: nil,
-                maximumMessageLength: max(self.size, 1 << 20)
-            ).get()
-            channels.append(channel)
         }
         // Every connection starts at the same moment, a little ahead so that the last one is set up in time.
         let start = NIODeadline.now().uptimeNanoseconds + 20_000_000
@@ -57,12 +54,9 @@ package struct RoundTripBenchmark: Sendable {
             )
             let finished = channel.eventLoop.makePromise(of: RoundTripProbe.self)
             results.append(finished.futureResult)
-            try await channel.eventLoop.submit {
-                let sync = channel.pipeline.syncOperations
-                try sync.addHandler(RoundTripHandler(probe: probe, isByteStream: isByteStream, finished: finished))
-                channel.pipeline.fireUserInboundEventTriggered(RelayEvent.started)
-                channel.setOption(.autoRead, value: true).whenFailure { _ in }
-            }.get()
+            try await BenchConnections.start(on: channel) {
+                RoundTripHandler(probe: probe, isByteStream: isByteStream, finished: finished)
+            }
         }
         var recorder = LatencyRecorder()
         for result in results {

@@ -30,19 +30,15 @@ package struct ThroughputBenchmark: Sendable {
 
     /// Runs the case and returns what was counted on every connection together.
     package func run(group: any EventLoopGroup) async throws -> ThroughputMeter {
-        var channels: [any Channel] = []
+        let channels = try await BenchConnections.open(
+            self.connections,
+            to: self.endpoint,
+            connector: self.connector,
+            group: group,
+            maximumMessageLength: self.size
+        )
         defer {
             for channel in channels { channel.close(promise: nil) }
-        }
-        for _ in 0..<self.connections {
-            channels.append(
-                try await self.connector.connect(
-                    to: .network(self.endpoint),
-                    on: group.next(),
-                    framing: nil,
-                    maximumMessageLength: max(self.size, 1 << 20)
-                ).get()
-            )
         }
         let start = NIODeadline.now().uptimeNanoseconds + 20_000_000
         let meter = ThroughputMeter(
@@ -55,18 +51,10 @@ package struct ThroughputBenchmark: Sendable {
         for channel in channels {
             let finished = channel.eventLoop.makePromise(of: ThroughputMeter.self)
             results.append(finished.futureResult)
-            let handler = ThroughputHandler(
-                meter: meter,
-                size: self.size,
-                window: self.window,
-                isByteStream: isByteStream,
-                finished: finished
-            )
-            try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHandler(handler)
-                channel.pipeline.fireUserInboundEventTriggered(RelayEvent.started)
-                channel.setOption(.autoRead, value: true).whenFailure { _ in }
-            }.get()
+            let (size, window) = (self.size, self.window)
+            try await BenchConnections.start(on: channel) {
+                ThroughputHandler(meter: meter, size: size, window: window, isByteStream: isByteStream, finished: finished)
+            }
         }
         var total = ThroughputMeter(start: start, warmup: meter.warmupEnd - start, duration: meter.end - meter.warmupEnd)
         for result in results {
