@@ -5,8 +5,9 @@ import NIOCore
 ///
 /// With a window, that many messages are kept in flight: each whole echo lets one more go (on a byte stream, each
 /// `size` bytes echoed count as one message). A datagram window that stalls — its messages lost — is refilled on
-/// the next tick. Without a window (0), messages are written for as long as the channel is writable: the peer's
-/// and the network's flow control set the pace.
+/// the next tick. Without a window (0), messages are written for as long as the channel is writable and less than
+/// ``bulkBytesInFlight`` is unanswered: flow control sets the pace, and a slow peer is not left with megabytes of
+/// socket buffers to work through after the case (and into the next one).
 final class ThroughputHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -18,6 +19,9 @@ final class ThroughputHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let finished: EventLoopPromise<ThroughputMeter>
     private let message: ByteBuffer
     private var inFlight = 0
+    /// Bytes written and not yet echoed, in bulk mode.
+    private var unansweredBytes = 0
+    static let bulkBytesInFlight = 256 * 1_024
     /// Bytes of a byte stream's echo not yet making up a whole message.
     private var partialBytes = 0
     private var receivedSinceTick = false
@@ -56,6 +60,7 @@ final class ThroughputHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.partialBytes -= messages * self.size
         }
         self.meter.arrived(bytes: bytes, messages: messages, now: now)
+        self.unansweredBytes = max(0, self.unansweredBytes - bytes)
         self.inFlight = max(0, self.inFlight - messages)
         if now >= self.meter.end {
             self.complete()
@@ -92,8 +97,9 @@ final class ThroughputHandler: ChannelInboundHandler, RemovableChannelHandler {
         if self.window == 0 {
             // Bounded per call, so that reads get their turn on the event loop.
             var budget = 64
-            while context.channel.isWritable, budget > 0 {
+            while context.channel.isWritable, budget > 0, self.unansweredBytes < Self.bulkBytesInFlight {
                 context.write(self.wrapOutboundOut(self.message), promise: nil)
+                self.unansweredBytes += self.size
                 budget -= 1
                 wrote = true
             }
