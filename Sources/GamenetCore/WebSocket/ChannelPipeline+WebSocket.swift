@@ -29,9 +29,10 @@ extension ChannelPipeline.SynchronousOperations {
                     headers.add(name: "Sec-WebSocket-Protocol", value: subprotocol)
                 }
                 guard let prepare else { return channel.eventLoop.makeSucceededFuture(headers) }
+                let acceptedHeaders = headers
                 return prepare(channel, head).map { rejection in
                     preparedRejection.withLockedValue { $0 = rejection }
-                    return rejection == nil ? headers : nil
+                    return rejection == nil ? acceptedHeaders : nil
                 }
             },
             upgraded: upgraded
