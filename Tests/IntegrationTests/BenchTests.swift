@@ -92,6 +92,8 @@ struct BenchTests {
             ["bench", "--json", "--csv"],
             ["bench", "conns", "udp://127.0.0.1:1"],
             ["bench", "throughput", "--window", "0"],
+            ["bench", "conns", "--csv"],
+            ["bench", "loss", "--loss", "lots"],
         ] {
             let process = try ChildProcess(Peers.gamenet, arguments)
             defer { process.terminate() }

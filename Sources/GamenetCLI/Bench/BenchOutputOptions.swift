@@ -27,6 +27,13 @@ struct BenchOutputOptions: ParsableArguments {
         }
     }
 
+    /// Refuses `--csv` and `--plot` where the results are not latency distributions.
+    func requireNoLatencyFormats(mode: String) throws {
+        if self.csv || self.plot != nil {
+            throw ValidationError("--csv and --plot are for latency results; bench \(mode) prints a table or --json")
+        }
+    }
+
     /// Prints latency `results` as asked, with `table` as the human form.
     func emit(mode: String, _ results: [LatencyResult], table: ([LatencyResult]) -> String) throws {
         if let plot {

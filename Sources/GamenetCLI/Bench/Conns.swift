@@ -51,6 +51,7 @@ extension GamenetCommand.Bench {
         @OptionGroup var output: BenchOutputOptions
 
         func validate() throws {
+            try self.output.requireNoLatencyFormats(mode: "conns")
             guard self.count >= 1, self.count <= 1_000_000 else { throw ValidationError("--count must be 1 to 1000000") }
             guard self.concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
             guard self.size.bytes >= 1, self.size.bytes <= 65_536 else { throw ValidationError("--size must be 1 B to 64 KiB") }

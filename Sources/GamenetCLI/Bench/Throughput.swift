@@ -49,6 +49,7 @@ extension GamenetCommand.Bench {
         @OptionGroup var output: BenchOutputOptions
 
         func validate() throws {
+            try self.output.requireNoLatencyFormats(mode: "throughput")
             guard self.size.bytes >= 1, self.size.bytes <= 16 << 20 else {
                 throw ValidationError("--size must be 1 B to 16 MiB")
             }
