@@ -13,8 +13,8 @@ extension GamenetCommand {
                 Without --echo this is the game server of the gamenet protocol (see the GameProtocol article): \
                 on TCP a connection that starts with a length prefix speaks the gamenet stream protocol, an HTTP \
                 request is a WebSocket upgrade (binary messages carry the binary codec, text messages the JSON \
-                form) or GET /metrics (Prometheus text) or GET /status (JSON); on UDP the same port number takes \
-                the datagrams of bound sessions. On SIGTERM or SIGINT it stops accepting, sends every client a \
+                form) or GET /metrics (Prometheus text) or GET /status (JSON); on UDP the same port number serves \
+                KCP conversations of the game protocol and the raw datagrams of bound sessions. On SIGTERM or SIGINT it stops accepting, sends every client a \
                 goodbye (serverShutdown), gives them --drain to read it, closes and exits 0. The effective \
                 configuration is logged at start at the info level (-v).
                 With --echo, every TCP byte, every WebSocket message (text as text, binary as binary), every KCP \
@@ -123,6 +123,8 @@ extension GamenetCommand {
             configuration.webSocket.allowedOrigins = self.wsOrigin
             configuration.webSocket.subprotocols = self.wsSubprotocol
             configuration.webSocket.configuration = self.webSocket.configuration
+            configuration.kcp = KCPConfiguration.mode(self.kcpMode)
+            configuration.kcpTimeout = self.kcp.kcpTimeout.timeAmount
             settings.apply(to: &configuration)
             let drain = settings.drain ?? .seconds(5)
             let logger = self.global.makeLogger()

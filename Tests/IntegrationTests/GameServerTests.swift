@@ -35,6 +35,13 @@ struct GameServerTests {
         #expect(try GameProtocolPeer.run("udp", port: server.port).contains("ok udp"))
     }
 
+    @Test(.enabled(if: KCPReferencePeer.isAvailable, KCPReferencePeer.missing))
+    func aKCPConversationOnTheUDPPortIsAReliableConnection() throws {
+        let server = try Self.startServer()
+        defer { server.process.terminate() }
+        #expect(try GameProtocolPeer.run("kcp", port: server.port).contains("ok kcp"))
+    }
+
     @Test func sigtermSaysGoodbyeToEveryClientAndExitsZero() throws {
         let server = try Self.startServer(["--drain", "2s"])
         defer { server.process.terminate() }

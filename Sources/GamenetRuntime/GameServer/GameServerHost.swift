@@ -17,8 +17,14 @@ package final class GameServerHost: @unchecked Sendable {
         case kcp
     }
 
+    /// Where a connection's frames go.
+    private enum Link {
+        case channel(any Channel)
+        case kcp(GameKCPConversation)
+    }
+
     private struct Connection {
-        var channel: any Channel
+        var link: Link
         var transport: Transport
         /// The buffered bytes last reported to the server.
         var reportedPendingBytes = 0
@@ -75,11 +81,20 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// A reliable connection is ready to carry frames; its id names it in the other calls.
     func open(_ channel: any Channel, transport: Transport) -> ConnectionID {
+        self.open(.channel(channel), transport: transport, from: channel.remoteAddress)
+    }
+
+    /// A KCP conversation opened on the UDP port.
+    func open(kcp conversation: GameKCPConversation) -> ConnectionID {
+        self.open(.kcp(conversation), transport: .kcp, from: conversation.key.peer)
+    }
+
+    private func open(_ link: Link, transport: Transport, from peer: SocketAddress?) -> ConnectionID {
         self.loop.preconditionInEventLoop()
         let id = ConnectionID(self.nextConnectionNumber)
         self.nextConnectionNumber += 1
-        self.connections[id] = Connection(channel: channel, transport: transport)
-        self.logger.debug("\(transport.rawValue) connection from \(channel.remoteAddress?.description ?? "?")")
+        self.connections[id] = Connection(link: link, transport: transport)
+        self.logger.debug("\(transport.rawValue) \(id) from \(peer?.description ?? "?")")
         self.run(self.server.connectionOpened(id, now: .now()))
         return id
     }
@@ -130,7 +145,10 @@ package final class GameServerHost: @unchecked Sendable {
     package func closeAll() {
         self.loop.preconditionInEventLoop()
         for connection in self.connections.values {
-            connection.channel.close(promise: nil)
+            switch connection.link {
+            case .channel(let channel): channel.close(promise: nil)
+            case .kcp(let conversation): conversation.close()
+            }
         }
         self.timer?.cancel()
         self.timer = nil
@@ -150,16 +168,24 @@ package final class GameServerHost: @unchecked Sendable {
             switch action {
             case .send(let id, let frame):
                 guard let connection = self.connections[id] else { continue }
+                let channel: any Channel
+                switch connection.link {
+                case .channel(let linkChannel):
+                    channel = linkChannel
+                case .kcp(let conversation):
+                    conversation.send(frame.serialized())
+                    if written.last != id {
+                        written.append(id)
+                    }
+                    continue
+                }
                 // Only a connection about to close needs to know when its last write is out.
                 let promise = closing.contains(id) ? self.loop.makePromise(of: Void.self) : nil
-                switch connection.transport {
-                case .tcp:
-                    connection.channel.write(frame.serialized(forStream: true), promise: promise)
-                case .webSocket:
+                if connection.transport == .webSocket {
                     let message = WebSocketMessage(isText: frame.encoding == .json, data: frame.serialized())
-                    connection.channel.write(message, promise: promise)
-                case .kcp:
-                    connection.channel.write(frame.serialized(), promise: promise)
+                    channel.write(message, promise: promise)
+                } else {
+                    channel.write(frame.serialized(forStream: true), promise: promise)
                 }
                 if let promise {
                     lastWrite[id] = promise.futureResult
@@ -175,13 +201,20 @@ package final class GameServerHost: @unchecked Sendable {
                 guard let connection = self.connections[id], !connection.isClosing else { continue }
                 self.connections[id]?.isClosing = true
                 self.logger.info("closing \(connection.transport.rawValue) \(id): \(reason)")
-                connection.channel.flush()
-                let channel = connection.channel
+                let channel: any Channel
+                switch connection.link {
+                case .channel(let linkChannel):
+                    channel = linkChannel
+                case .kcp(let conversation):
+                    conversation.finish(on: self.loop)
+                    continue
+                }
+                channel.flush()
                 let transport = connection.transport
                 let loop = self.loop
                 (lastWrite[id] ?? self.loop.makeSucceededVoidFuture()).whenComplete { _ in
                     guard transport == .tcp else {
-                        // WebSocket starts its close handshake here; KCP closes at once.
+                        // WebSocket starts its close handshake here.
                         channel.close(promise: nil)
                         return
                     }
@@ -192,7 +225,11 @@ package final class GameServerHost: @unchecked Sendable {
         }
         var flushed = Set<ConnectionID>()
         for id in written where flushed.insert(id).inserted {
-            self.connections[id]?.channel.flush()
+            switch self.connections[id]?.link {
+            case .channel(let channel): channel.flush()
+            case .kcp(let conversation): conversation.flush(now: .now())
+            case nil: break
+            }
         }
         if sentDatagrams {
             self.datagramChannel?.flush()
@@ -204,8 +241,9 @@ package final class GameServerHost: @unchecked Sendable {
     /// Tells the server how many bytes each connection still has to write, so it can cut off slow consumers.
     private func reportPendingBytes(of ids: some Sequence<ConnectionID>) {
         for id in ids {
-            guard let connection = self.connections[id],
-                let pending = try? connection.channel.syncOptions?.getOption(.bufferedWritableBytes),
+            // KCP holds what the peer has not acknowledged in its own window.
+            guard let connection = self.connections[id], case .channel(let channel) = connection.link,
+                let pending = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
                 pending != connection.reportedPendingBytes
             else { continue }
             self.connections[id]?.reportedPendingBytes = pending

@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 
 /// `serve` without `--echo`: the game server on one port number, TCP (the gamenet stream protocol, WebSocket, and
-/// HTTP for `/metrics` and `/status`) and UDP (datagrams of bound sessions).
+/// HTTP for `/metrics` and `/status`) and UDP (KCP conversations, and datagrams of bound sessions).
 package final class GameService: Sendable {
     /// Everything the game server needs.
     package struct Configuration: Sendable {
@@ -17,6 +17,10 @@ package final class GameService: Sendable {
         package var maximumConnections: Int = 10_000
         /// What WebSocket upgrades are accepted.
         package var webSocket = WebSocketServerPolicy()
+        /// How KCP conversations on the UDP port are run.
+        package var kcp = KCPConfiguration.mode(.fast)
+        /// How long a KCP conversation may hear nothing from its peer.
+        package var kcpTimeout: TimeAmount = .seconds(30)
 
         package init(host: String, port: Int) {
             self.host = host
@@ -79,7 +83,14 @@ package final class GameService: Sendable {
             do {
                 try await loop.submit {
                     host.datagramChannel = udp
-                    try udp.pipeline.syncOperations.addHandler(GameDatagramHandler(host: host))
+                    let handler = GameDatagramHandler(
+                        host: host,
+                        configuration: configuration.kcp,
+                        idleTimeout: configuration.kcpTimeout,
+                        maximumConversations: configuration.maximumConnections,
+                        logger: logger
+                    )
+                    try udp.pipeline.syncOperations.addHandler(handler)
                 }.get()
                 let registry = ChannelRegistry()
                 let tcp = try await Self.bindTCP(configuration, port: port, host: host, registry: registry, logger: logger)

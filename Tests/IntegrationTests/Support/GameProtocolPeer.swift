@@ -4,7 +4,7 @@ import Testing
 /// A gamenet client in Python written from the GameProtocol DocC article alone (a conformance check of the article:
 /// if it leaves something out, this client cannot be written), run by ``Peers/python`` with `websockets`.
 ///
-/// It speaks the binary codec over TCP and over UDP datagram frames, and the JSON form over WebSocket. Each scenario
+/// It speaks the binary codec over TCP, KCP and UDP datagram frames, and the JSON form over WebSocket. Each scenario
 /// exits 0 and prints `ok SCENARIO` when every check passed; otherwise it exits 1 with the failed check on standard
 /// error.
 enum GameProtocolPeer {
@@ -37,7 +37,8 @@ enum GameProtocolPeer {
         return output
     }
 
-    /// The client: `SCENARIO PORT`, with the scenarios rooms, resume, hostile, shutdown and udp.
+    /// The client: `SCENARIO PORT`, with the scenarios rooms, resume, hostile, shutdown, udp and kcp (which
+    /// needs the `kcp` package, as ``KCPReferencePeer`` does).
     static let script = #"""
         # A gamenet client written from the GameProtocol article only: the binary codec over TCP, the JSON form over
         # WebSocket, and the scenarios the integration tests run. It exits 0 and prints "ok ..." when every check passed.
@@ -252,6 +253,69 @@ enum GameProtocolPeer {
                         await self.send({"type": "pong", "timestamp": m["timestamp"]})
                         continue
                     return m
+
+            async def expect(self, kind, timeout=10):
+                while True:
+                    m = await self.recv(timeout)
+                    if m["type"] == kind:
+                        return m
+                    check(m["type"] != "goodbye", "goodbye %r while waiting for %s" % (m, kind))
+
+
+        class KCPClient:
+            """The binary codec over KCP (message mode) on the server's UDP port: one frame per KCP message."""
+
+            def __init__(self, port):
+                import random
+                import time
+                import kcp
+                self.clock = time.monotonic
+                self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                self.sock.connect((HOST, port))
+                self.sock.setblocking(False)
+                conversation = random.randint(1, 0x7FFFFFFF)
+                self.k = kcp.KCP(conversation, max_transmission=1400, no_delay=True, update_interval=10, resend_count=2,
+                                 no_congestion_control=True, send_window_size=128, receive_window_size=128)
+                self.k.include_outbound_handler(lambda _k, data: self.sock.send(data))
+                self.k.update(self.now())
+                self.inbox = []
+                self.last_sequence = 0
+
+            def now(self):
+                return int(self.clock() * 1000) & 0xFFFFFFFF
+
+            async def login(self):
+                self.send(client_hello())
+                return await self.recv()
+
+            def send(self, body):
+                self.k.enqueue(body)
+                self.k.flush()
+
+            async def recv(self, timeout=10):
+                deadline = self.clock() + timeout
+                while True:
+                    while self.inbox:
+                        m = decode(self.inbox.pop(0))
+                        if "seq" in m:
+                            check(m["seq"] == self.last_sequence + 1, "kcp sequence %d" % m["seq"])
+                            self.last_sequence = m["seq"]
+                        if m["type"] == "ping":
+                            self.send(pong(m["timestamp"]))
+                            continue
+                        return m
+                    check(self.clock() < deadline, "nothing over KCP within %ds" % timeout)
+                    while True:
+                        try:
+                            self.k.receive(self.sock.recv(65536))
+                        except BlockingIOError:
+                            break
+                    # An empty message is gamenet's end-of-stream marker.
+                    self.inbox.extend(bytes(m) for m in self.k.get_all_received() if len(m) > 0)
+                    self.k.update(self.now())
+                    self.k.flush()
+                    if not self.inbox:
+                        await asyncio.sleep(0.005)
 
             async def expect(self, kind, timeout=10):
                 while True:
@@ -484,7 +548,29 @@ enum GameProtocolPeer {
             print("ok udp")
 
 
-        SCENARIOS = {"rooms": rooms, "resume": resume, "hostile": hostile, "shutdown": shutdown, "udp": udp}
+        async def over_kcp(port):
+            erin = KCPClient(port)
+            hello = await erin.login()
+            check(hello["type"] == "hello" and hello["udpPort"] == port, "kcp hello: %r" % hello)
+            erin.send(join("field", "erin"))
+            await erin.expect("joined")
+            bob = WSClient(port)
+            await bob.login()
+            await bob.send({"type": "join", "namespace": NS, "room": "field", "name": "bob"})
+            await bob.expect("joined")
+            await bob.send({"type": "broadcast", "namespace": NS, "room": "field", "payload": "to kcp"})
+            m = await erin.expect("roomMessage")
+            check(m["payload"] == b"to kcp" and m["senderName"] == "bob", "erin got %r" % m)
+            erin.send(broadcast("field", b"from kcp"))
+            m = await bob.expect("roomMessage")
+            check(m["payload"] == "from kcp" and m["senderName"] == "erin", "bob got %r" % m)
+            status = json.loads(urllib.request.urlopen("http://%s:%d/status" % (HOST, port), timeout=5).read())
+            check(status["connections"]["kcp"] == 1, "status %r" % status)
+            await bob.ws.close()
+            print("ok kcp")
+
+
+        SCENARIOS = {"kcp": over_kcp, "rooms": rooms, "resume": resume, "hostile": hostile, "shutdown": shutdown, "udp": udp}
 
         if __name__ == "__main__":
             asyncio.run(asyncio.wait_for(SCENARIOS[sys.argv[1]](int(sys.argv[2])), 60))
