@@ -14,9 +14,9 @@ extension GamenetCommand {
                 on TCP a connection that starts with a length prefix speaks the gamenet stream protocol, an HTTP \
                 request is a WebSocket upgrade (binary messages carry the binary codec, text messages the JSON \
                 form) or GET /metrics (Prometheus text) or GET /status (JSON); on UDP the same port number serves \
-                KCP conversations of the game protocol and the raw datagrams of bound sessions. On SIGTERM or SIGINT it stops accepting, sends every client a \
-                goodbye (serverShutdown), gives them --drain to read it, closes and exits 0. The effective \
-                configuration is logged at start at the info level (-v).
+                KCP conversations of the game protocol and the raw datagrams of bound sessions. On SIGTERM or \
+                SIGINT it stops accepting, sends every client a goodbye (serverShutdown), gives them --drain to \
+                read it, closes and exits 0. The effective configuration is logged at start at the info level (-v).
                 With --echo, every TCP byte, every WebSocket message (text as text, binary as binary), every KCP \
                 message and every UDP datagram is sent back to where it came from, on one port number: a TCP \
                 connection that starts with an HTTP request is a WebSocket upgrade, any other is raw TCP; a \

@@ -131,7 +131,7 @@ struct GameServerSettings: Equatable {
             "handshake-timeout \(seconds(game.handshakeTimeout))",
             "idle-timeout \(seconds(game.idleTimeout))",
             "resume-window \(seconds(game.resumeWindow))",
-            "max-message-size \(game.maximumMessageSize)",
+            "max-game-message-size \(game.maximumMessageSize)",
             "max-conns \(configuration.maximumConnections)",
             "max-sessions \(game.maximumSessions)",
             "rate \(game.messagesPerSecond)/s",

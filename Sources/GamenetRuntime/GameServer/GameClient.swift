@@ -20,9 +20,12 @@ package final class GameClient: Sendable {
         /// Connect again and resume after a dropped connection.
         package var resumes = true
         /// How many times in a row to try to connect again before giving up.
-        package var reconnectAttempts = 20
-        /// How long to wait between attempts.
+        package var reconnectAttempts = 30
+        /// How long to wait before the first attempt; the wait doubles after each failure, up to ``maximumReconnectDelay``.
         package var reconnectDelay: TimeAmount = .milliseconds(250)
+        /// The longest wait between attempts: 30 attempts then span about a minute, well inside the default resume
+        /// window of two minutes.
+        package var maximumReconnectDelay: TimeAmount = .seconds(2)
         /// What to broadcast: standard input's lines, or the given text's.
         package var input: StandardIO.Input = .standardInput
         package var connectTimeout: TimeAmount = .seconds(5)
@@ -110,7 +113,11 @@ package final class GameClient: Sendable {
                     guard failures <= self.configuration.reconnectAttempts else {
                         throw GamenetError(.unavailable, "cannot reconnect to \(self.configuration.endpoint)")
                     }
-                    try? await Task.sleep(nanoseconds: UInt64(self.configuration.reconnectDelay.nanoseconds))
+                    let delay = min(
+                        self.configuration.reconnectDelay.nanoseconds << min(failures - 1, 8),
+                        self.configuration.maximumReconnectDelay.nanoseconds
+                    )
+                    try? await Task.sleep(nanoseconds: UInt64(delay))
                     generation += 1
                     self.logger.notice("connection lost; reconnecting to resume session \(state.sessionID ?? 0)")
                     do {
