@@ -57,6 +57,11 @@ final class GameDatagramHandler: ChannelInboundHandler {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.host.flush()
+        context.fireChannelReadComplete()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // An ICMP error for one peer (connection refused) says nothing about the others; the port stays open.
     }

@@ -40,6 +40,11 @@ package final class GameServerHost: @unchecked Sendable {
     private var server: GameServer
     private var connections: [ConnectionID: Connection] = [:]
     private var nextConnectionNumber: UInt64 = 1
+    /// Connections written to since the last flush, in the order first written.
+    private var unflushed: [ConnectionID] = []
+    private var unflushedSet = Set<ConnectionID>()
+    /// Whether datagrams were written since the last flush.
+    private var hasUnflushedDatagrams = false
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private let started = NIODeadline.now()
@@ -99,13 +104,14 @@ package final class GameServerHost: @unchecked Sendable {
         return id
     }
 
-    /// One frame arrived.
+    /// One frame arrived. What it makes the server write is flushed by ``flush()`` when the read that brought it
+    /// completes: the frames of a whole read go out to each recipient in one write.
     func receive(_ bytes: ByteBuffer, encoding: GameEncoding, on connection: ConnectionID) {
         self.loop.preconditionInEventLoop()
         if self.connections[connection]?.isClosing == true {
             return
         }
-        self.run(self.server.receive(bytes, encoding: encoding, on: connection, now: .now()))
+        self.run(self.server.receive(bytes, encoding: encoding, on: connection, now: .now()), flushing: false)
     }
 
     /// The stream's framing broke.
@@ -125,7 +131,28 @@ package final class GameServerHost: @unchecked Sendable {
     /// A datagram arrived on the UDP port that is not KCP.
     func receiveDatagram(_ bytes: ByteBuffer, from address: SocketAddress) {
         self.loop.preconditionInEventLoop()
-        self.run(self.server.receiveDatagram(bytes, from: address, now: .now()))
+        self.run(self.server.receiveDatagram(bytes, from: address, now: .now()), flushing: false)
+    }
+
+    /// A read completed: sends what its frames wrote, and tells the server what each connection still holds.
+    func flush() {
+        self.loop.preconditionInEventLoop()
+        if self.hasUnflushedDatagrams {
+            self.hasUnflushedDatagrams = false
+            self.datagramChannel?.flush()
+        }
+        guard !self.unflushed.isEmpty else { return }
+        let written = self.unflushed
+        self.unflushed.removeAll(keepingCapacity: true)
+        self.unflushedSet.removeAll(keepingCapacity: true)
+        for id in written {
+            switch self.connections[id]?.link {
+            case .channel(let channel): channel.flush()
+            case .kcp(let conversation): conversation.flush(now: .now())
+            case nil: break
+            }
+        }
+        self.reportPendingBytes(of: written)
     }
 
     /// The connection's writability changed: its buffered bytes went over or under a watermark.
@@ -156,14 +183,13 @@ package final class GameServerHost: @unchecked Sendable {
 
     // MARK: - Actions
 
-    private func run(_ actions: [GameServerAction]) {
+    /// Carries out the server's actions; with `flushing` false the writes wait for ``flush()``.
+    private func run(_ actions: [GameServerAction], flushing: Bool = true) {
         var closing = Set<ConnectionID>()
         for case .close(let connection, _) in actions {
             closing.insert(connection)
         }
-        var written: [ConnectionID] = []
         var lastWrite: [ConnectionID: EventLoopFuture<Void>] = [:]
-        var sentDatagrams = false
         for action in actions {
             switch action {
             case .send(let id, let frame):
@@ -174,8 +200,8 @@ package final class GameServerHost: @unchecked Sendable {
                     channel = linkChannel
                 case .kcp(let conversation):
                     conversation.send(frame.serialized())
-                    if written.last != id {
-                        written.append(id)
+                    if self.unflushedSet.insert(id).inserted {
+                        self.unflushed.append(id)
                     }
                     continue
                 }
@@ -190,13 +216,13 @@ package final class GameServerHost: @unchecked Sendable {
                 if let promise {
                     lastWrite[id] = promise.futureResult
                 }
-                if written.last != id {
-                    written.append(id)
+                if self.unflushedSet.insert(id).inserted {
+                    self.unflushed.append(id)
                 }
             case .sendDatagram(let address, let bytes):
                 guard let channel = self.datagramChannel else { continue }
                 channel.write(AddressedEnvelope(remoteAddress: address, data: bytes), promise: nil)
-                sentDatagrams = true
+                self.hasUnflushedDatagrams = true
             case .close(let id, let reason):
                 guard let connection = self.connections[id], !connection.isClosing else { continue }
                 self.connections[id]?.isClosing = true
@@ -223,18 +249,9 @@ package final class GameServerHost: @unchecked Sendable {
                 }
             }
         }
-        var flushed = Set<ConnectionID>()
-        for id in written where flushed.insert(id).inserted {
-            switch self.connections[id]?.link {
-            case .channel(let channel): channel.flush()
-            case .kcp(let conversation): conversation.flush(now: .now())
-            case nil: break
-            }
+        if flushing {
+            self.flush()
         }
-        if sentDatagrams {
-            self.datagramChannel?.flush()
-        }
-        self.reportPendingBytes(of: flushed.subtracting(closing))
         self.armTimer()
     }
 

@@ -23,6 +23,11 @@ final class GameStreamConnectionHandler: ChannelInboundHandler {
         self.host.receive(Self.unwrapInboundIn(data), encoding: .binary, on: connection)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.host.flush()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if let connection = self.connection {
             self.connection = nil

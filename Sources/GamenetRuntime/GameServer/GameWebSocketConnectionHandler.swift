@@ -23,6 +23,11 @@ final class GameWebSocketConnectionHandler: ChannelInboundHandler {
         self.host.receive(message.data, encoding: message.isText ? .json : .binary, on: connection)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.host.flush()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if let connection = self.connection {
             self.connection = nil
