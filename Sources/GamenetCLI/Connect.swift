@@ -13,11 +13,16 @@ extension GamenetCommand {
                 message transports). The command exits 0 when input has ended and the peer has closed; on UDP \
                 and KCP, which may have no end of stream, it exits once nothing has arrived for --wait after \
                 input ended.
+                With --room it is a client of the game server (`gamenet serve`): it joins the room, prints what \
+                happens there as lines ([lobby] alice: hello) or JSON lines (--json), broadcasts each line of \
+                input to the room, and when its connection drops it connects again and resumes its session, \
+                getting every message it missed (unless --no-resume). Input's end says goodbye and exits 0.
                 Examples:
                   echo hello | gamenet connect tcp://127.0.0.1:7350
                   gamenet connect udp://127.0.0.1:7350 --send ping --count 1
                   gamenet connect ws://127.0.0.1:7350/ --text
                   gamenet connect "kcp://127.0.0.1:7350?mode=fast3"
+                  gamenet connect tcp://127.0.0.1:7350 --room lobby --name alice
                 """
         )
 
@@ -47,6 +52,31 @@ extension GamenetCommand {
         @Flag(help: "Send every message received back to the peer instead of printing it (for testing servers).")
         var echo = false
 
+        @Option(help: "Join this room of a gamenet game server and chat in it (game client mode).")
+        var room: String?
+
+        @Option(help: "The room's namespace, with --room.")
+        var namespace: String = "/"
+
+        @Option(help: "The display name other members see, with --room.")
+        var name: String?
+
+        @Flag(help: "With --room, print each message from the server as a JSON line (the protocol's JSON form).")
+        var json = false
+
+        @Option(help: "With --room, the transport to the game server: tcp, ws or kcp (default: the URL's scheme).")
+        var transport: GameTransport?
+
+        @Flag(help: "With --room, exit when the connection drops instead of reconnecting and resuming the session.")
+        var noResume = false
+
+        /// A transport the game client speaks.
+        enum GameTransport: String, ExpressibleByArgument, CaseIterable {
+            case tcp
+            case ws
+            case kcp
+        }
+
         func validate() throws {
             try RelayOptions.validateEndpointOptions(self.url)
             guard self.url != .standardIO else {
@@ -55,9 +85,43 @@ extension GamenetCommand {
             if let count = self.count, count < 1 {
                 throw ValidationError("--count must be at least 1")
             }
+            if let room = self.room {
+                guard !room.isEmpty, !self.namespace.isEmpty else {
+                    throw ValidationError("--room and --namespace must not be empty")
+                }
+                guard case .network(let network) = self.url, network.transport != .udp || self.transport != nil else {
+                    throw ValidationError("--room needs a tcp://, ws:// or kcp:// URL, or --transport")
+                }
+            } else if self.json || self.transport != nil || self.noResume || self.name != nil {
+                throw ValidationError("--json, --transport, --name and --no-resume go with --room")
+            }
         }
 
         func run() async throws {
+            if let room = self.room, case .network(var endpoint) = self.url {
+                switch self.transport {
+                case .tcp: endpoint.transport = .tcp
+                case .ws: endpoint.transport = .ws
+                case .kcp: endpoint.transport = .kcp
+                case nil: break
+                }
+                if endpoint.transport == .ws, endpoint.path.isEmpty {
+                    endpoint.path = "/"
+                }
+                var configuration = GameClient.Configuration(endpoint: endpoint, room: room)
+                configuration.namespace = self.namespace
+                configuration.name = self.name
+                configuration.printsJSON = self.json
+                configuration.resumes = !self.noResume
+                if let send = self.send {
+                    configuration.input = .bytes(Array(send.utf8))
+                }
+                let client = GameClient(configuration, logger: self.global.makeLogger()) { line in
+                    StandardOutput.printLine(line)
+                }
+                try await client.run()
+                return
+            }
             var configuration = self.relay.makeConfiguration(listen: .standardIO, target: self.url)
             // A terminal user types lines; each becomes one datagram, and each datagram prints as one line.
             configuration.framing = self.relay.framing ?? (self.url.isByteStream ? nil : .lines)

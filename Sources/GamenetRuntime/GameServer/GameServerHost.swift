@@ -1,0 +1,285 @@
+import GamenetCore
+import Logging
+import NIOCore
+import NIOWebSocket
+
+/// Runs one ``GameServer`` on one event loop: numbers the connections, feeds the server what they receive, carries
+/// out its actions and keeps its timer armed.
+///
+/// Every listener of `serve` is bound on this loop, so every connection's handlers run on it and call in directly;
+/// the class is `@unchecked Sendable` only so that those handlers and scheduled tasks can hold it, and every method
+/// must be called on ``loop``.
+package final class GameServerHost: @unchecked Sendable {
+    /// How a connection carries frames.
+    package enum Transport: String, Sendable, CaseIterable {
+        case tcp
+        case webSocket = "websocket"
+        case kcp
+    }
+
+    /// Where a connection's frames go.
+    private enum Link {
+        case channel(any Channel)
+        case kcp(GameKCPConversation)
+    }
+
+    private struct Connection {
+        var link: Link
+        var transport: Transport
+        /// The buffered bytes last reported to the server.
+        var reportedPendingBytes = 0
+        /// Whether the server said goodbye: what the client still sends is read and discarded.
+        var isClosing = false
+    }
+
+    /// How long a TCP connection that got its goodbye is read from, so that the client reads the goodbye before the
+    /// close: closing a socket with unread input resets the connection, and the reset can overtake the goodbye.
+    private static let lingerTime: TimeAmount = .seconds(2)
+
+    package let loop: any EventLoop
+    private var server: GameServer
+    private var connections: [ConnectionID: Connection] = [:]
+    private var nextConnectionNumber: UInt64 = 1
+    /// Connections written to since the last flush, in the order first written.
+    private var unflushed: [ConnectionID] = []
+    private var unflushedSet = Set<ConnectionID>()
+    /// Whether datagrams were written since the last flush.
+    private var hasUnflushedDatagrams = false
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+    private let started = NIODeadline.now()
+    private let logger: Logger
+    /// Sends the server's datagrams, once the UDP port is bound.
+    var datagramChannel: (any Channel)?
+
+    package init(configuration: GameServerConfiguration, loop: any EventLoop, logger: Logger) {
+        self.loop = loop
+        self.logger = logger
+        self.server = GameServer(configuration: configuration, keyGenerator: SystemRandomNumberGenerator())
+    }
+
+    /// The server's limits and timers.
+    package var configuration: GameServerConfiguration { self.server.configuration }
+
+    /// The number of open reliable connections.
+    package var connectionCount: Int {
+        self.loop.preconditionInEventLoop()
+        return self.connections.count
+    }
+
+    /// The counters, for `/metrics` and `/status`; connections that were told goodbye are no longer counted.
+    package var report: GameServerReport {
+        self.loop.preconditionInEventLoop()
+        var byTransport: [String: Int] = [:]
+        for connection in self.connections.values where !connection.isClosing {
+            byTransport[connection.transport.rawValue, default: 0] += 1
+        }
+        return GameServerReport(
+            metrics: self.server.metrics,
+            connections: byTransport,
+            uptimeSeconds: Double((NIODeadline.now() - self.started).nanoseconds) / 1e9,
+            isShuttingDown: self.server.isShuttingDown
+        )
+    }
+
+    // MARK: - Inputs
+
+    /// A reliable connection is ready to carry frames; its id names it in the other calls.
+    func open(_ channel: any Channel, transport: Transport) -> ConnectionID {
+        self.open(.channel(channel), transport: transport, from: channel.remoteAddress)
+    }
+
+    /// A KCP conversation opened on the UDP port.
+    func open(kcp conversation: GameKCPConversation) -> ConnectionID {
+        self.open(.kcp(conversation), transport: .kcp, from: conversation.key.peer)
+    }
+
+    private func open(_ link: Link, transport: Transport, from peer: SocketAddress?) -> ConnectionID {
+        self.loop.preconditionInEventLoop()
+        let id = ConnectionID(self.nextConnectionNumber)
+        self.nextConnectionNumber += 1
+        self.connections[id] = Connection(link: link, transport: transport)
+        self.logger.debug("\(transport.rawValue) \(id) from \(peer?.description ?? "?")")
+        self.run(self.server.connectionOpened(id, now: .now()))
+        return id
+    }
+
+    /// One frame arrived. What it makes the server write is flushed by ``flush()`` when the read that brought it
+    /// completes: the frames of a whole read go out to each recipient in one write.
+    func receive(_ bytes: ByteBuffer, encoding: GameEncoding, on connection: ConnectionID) {
+        self.loop.preconditionInEventLoop()
+        if self.connections[connection]?.isClosing == true {
+            return
+        }
+        self.run(self.server.receive(bytes, encoding: encoding, on: connection, now: .now()), flushing: false)
+    }
+
+    /// The stream's framing broke.
+    func fail(_ connection: ConnectionID, error: GameProtocolError) {
+        self.loop.preconditionInEventLoop()
+        self.logger.info("\(connection): \(error)")
+        self.run(self.server.connectionFailed(connection, error: error, now: .now()))
+    }
+
+    /// The connection closed.
+    func close(_ connection: ConnectionID) {
+        self.loop.preconditionInEventLoop()
+        guard self.connections.removeValue(forKey: connection) != nil else { return }
+        self.run(self.server.connectionClosed(connection, now: .now()))
+    }
+
+    /// A datagram arrived on the UDP port that is not KCP.
+    func receiveDatagram(_ bytes: ByteBuffer, from address: SocketAddress) {
+        self.loop.preconditionInEventLoop()
+        self.run(self.server.receiveDatagram(bytes, from: address, now: .now()), flushing: false)
+    }
+
+    /// A read completed: sends what its frames wrote, and tells the server what each connection still holds.
+    func flush() {
+        self.loop.preconditionInEventLoop()
+        if self.hasUnflushedDatagrams {
+            self.hasUnflushedDatagrams = false
+            self.datagramChannel?.flush()
+        }
+        guard !self.unflushed.isEmpty else { return }
+        let written = self.unflushed
+        self.unflushed.removeAll(keepingCapacity: true)
+        self.unflushedSet.removeAll(keepingCapacity: true)
+        for id in written {
+            switch self.connections[id]?.link {
+            case .channel(let channel): channel.flush()
+            case .kcp(let conversation): conversation.flush(now: .now())
+            case nil: break
+            }
+        }
+        self.reportPendingBytes(of: written)
+    }
+
+    /// The connection's writability changed: its buffered bytes went over or under a watermark.
+    func writabilityChanged(_ connection: ConnectionID) {
+        self.loop.preconditionInEventLoop()
+        self.reportPendingBytes(of: [connection])
+    }
+
+    /// Refuses new sessions, says goodbye to every client and closes each connection once its goodbye is written.
+    package func beginShutdown() {
+        self.loop.preconditionInEventLoop()
+        self.logger.notice("shutting down: \(self.connections.count) connections to close")
+        self.run(self.server.shutdown(now: .now()))
+    }
+
+    /// Closes every connection still open, whatever it has left to write.
+    package func closeAll() {
+        self.loop.preconditionInEventLoop()
+        for connection in self.connections.values {
+            switch connection.link {
+            case .channel(let channel): channel.close(promise: nil)
+            case .kcp(let conversation): conversation.close()
+            }
+        }
+        self.timer?.cancel()
+        self.timer = nil
+    }
+
+    // MARK: - Actions
+
+    /// Carries out the server's actions; with `flushing` false the writes wait for ``flush()``.
+    private func run(_ actions: [GameServerAction], flushing: Bool = true) {
+        var closing = Set<ConnectionID>()
+        for case .close(let connection, _) in actions {
+            closing.insert(connection)
+        }
+        var lastWrite: [ConnectionID: EventLoopFuture<Void>] = [:]
+        for action in actions {
+            switch action {
+            case .send(let id, let frame):
+                guard let connection = self.connections[id] else { continue }
+                let channel: any Channel
+                switch connection.link {
+                case .channel(let linkChannel):
+                    channel = linkChannel
+                case .kcp(let conversation):
+                    conversation.send(frame.serialized())
+                    if self.unflushedSet.insert(id).inserted {
+                        self.unflushed.append(id)
+                    }
+                    continue
+                }
+                // Only a connection about to close needs to know when its last write is out.
+                let promise = closing.contains(id) ? self.loop.makePromise(of: Void.self) : nil
+                if connection.transport == .webSocket {
+                    let message = WebSocketMessage(isText: frame.encoding == .json, data: frame.serialized())
+                    channel.write(message, promise: promise)
+                } else {
+                    channel.write(frame.serialized(forStream: true), promise: promise)
+                }
+                if let promise {
+                    lastWrite[id] = promise.futureResult
+                }
+                if self.unflushedSet.insert(id).inserted {
+                    self.unflushed.append(id)
+                }
+            case .sendDatagram(let address, let bytes):
+                guard let channel = self.datagramChannel else { continue }
+                channel.write(AddressedEnvelope(remoteAddress: address, data: bytes), promise: nil)
+                self.hasUnflushedDatagrams = true
+            case .close(let id, let reason):
+                guard let connection = self.connections[id], !connection.isClosing else { continue }
+                self.connections[id]?.isClosing = true
+                self.logger.info("closing \(connection.transport.rawValue) \(id): \(reason)")
+                let channel: any Channel
+                switch connection.link {
+                case .channel(let linkChannel):
+                    channel = linkChannel
+                case .kcp(let conversation):
+                    conversation.finish(on: self.loop)
+                    continue
+                }
+                channel.flush()
+                let transport = connection.transport
+                let loop = self.loop
+                (lastWrite[id] ?? self.loop.makeSucceededVoidFuture()).whenComplete { _ in
+                    guard transport == .tcp else {
+                        // WebSocket starts its close handshake here.
+                        channel.close(promise: nil)
+                        return
+                    }
+                    channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+                    loop.scheduleTask(in: Self.lingerTime) { channel.close(promise: nil) }
+                }
+            }
+        }
+        if flushing {
+            self.flush()
+        }
+        self.armTimer()
+    }
+
+    /// Tells the server how many bytes each connection still has to write, so it can cut off slow consumers.
+    private func reportPendingBytes(of ids: some Sequence<ConnectionID>) {
+        for id in ids {
+            // KCP holds what the peer has not acknowledged in its own window.
+            guard let connection = self.connections[id], case .channel(let channel) = connection.link,
+                let pending = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
+                pending != connection.reportedPendingBytes
+            else { continue }
+            self.connections[id]?.reportedPendingBytes = pending
+            self.run(self.server.pendingBytesChanged(pending, on: id, now: .now()))
+        }
+    }
+
+    /// Keeps one timer armed no later than the server's next deadline; a timer that fires early does no harm.
+    private func armTimer() {
+        guard let deadline = self.server.nextDeadline else { return }
+        if let armed = self.timerDeadline, armed <= deadline, self.timer != nil {
+            return
+        }
+        self.timer?.cancel()
+        self.timerDeadline = deadline
+        self.timer = self.loop.scheduleTask(deadline: deadline) { [self] in
+            self.timer = nil
+            self.timerDeadline = nil
+            self.run(self.server.tick(now: .now()))
+        }
+    }
+}
