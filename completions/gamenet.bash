@@ -188,7 +188,7 @@ _gamenet_serve() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --echo --json --version -h --help)
     repeating_options=(--ws-origin --ws-subprotocol)
-    non_repeating_options=(--log-level --listen --max-conns --idle-timeout --ws-path --max-message-size --ping-interval --ping-timeout --kcp-mode --kcp-timeout)
+    non_repeating_options=(--log-level --listen --max-conns --idle-timeout --ws-path --max-message-size --ping-interval --ping-timeout --kcp-mode --kcp-timeout --config --heartbeat --dead-peer-timeout --handshake-timeout --resume-window --max-game-message-size --rate --queue-bytes --max-rooms --max-room-size --drain)
     __gamenet_offer_flags_options 0
 
     # Offer option value completions
@@ -230,14 +230,47 @@ _gamenet_serve() {
     '--kcp-timeout')
         return
         ;;
+    '--config')
+        return
+        ;;
+    '--heartbeat')
+        return
+        ;;
+    '--dead-peer-timeout')
+        return
+        ;;
+    '--handshake-timeout')
+        return
+        ;;
+    '--resume-window')
+        return
+        ;;
+    '--max-game-message-size')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--queue-bytes')
+        return
+        ;;
+    '--max-rooms')
+        return
+        ;;
+    '--max-room-size')
+        return
+        ;;
+    '--drain')
+        return
+        ;;
     esac
 }
 
 _gamenet_connect() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--quiet -q --text --echo --version -h --help)
+    non_repeating_flags=(--quiet -q --text --echo --json --no-resume --version -h --help)
     repeating_options=(-H --header --subprotocol)
-    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --kcp-timeout --send --count)
+    non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --kcp-timeout --send --count --room --namespace --name --transport)
     __gamenet_offer_flags_options 1
 
     # Offer option value completions
@@ -283,6 +316,19 @@ _gamenet_connect() {
         return
         ;;
     '--count')
+        return
+        ;;
+    '--room')
+        return
+        ;;
+    '--namespace')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--transport')
+        __gamenet_add_completions -W 'tcp'$'\n''ws'$'\n''kcp'
         return
         ;;
     esac
