@@ -16,6 +16,8 @@ final class TunnelFlowTable {
     private var scratch: [ByteBuffer] = []
     /// Datagrams that opened no flow: undecodable, or parity or acknowledgements of a flow that is gone.
     private(set) var strayDatagrams = 0
+    /// Datagrams from unknown peers that failed the crypto layer (a wrong key, a forgery).
+    private var refusedCryptoFailures = 0
     /// Counters of flows that ended.
     private var endedTotals = TunnelTotals()
 
@@ -39,6 +41,7 @@ final class TunnelFlowTable {
         codec.decode(envelope.data, now: self.eventLoop.now, into: &self.scratch)
         guard let conversation = self.scratch.lazy.compactMap({ $0.peekKCPConversation() }).first else {
             self.strayDatagrams += 1
+            self.refusedCryptoFailures += codec.cryptoFailures
             return
         }
         let flow = TunnelMuxConnection(
@@ -72,6 +75,7 @@ final class TunnelFlowTable {
         var totals = self.endedTotals
         for flow in self.flows.values { totals.add(flow) }
         totals.flows = self.flows.count
+        totals.cryptoFailures += self.refusedCryptoFailures
         return totals
     }
 
