@@ -13,12 +13,17 @@ extension GamenetCommand {
                 The client accepts TCP connections on LISTEN and carries each as a stream of one KCP session to \
                 the server's UDP port; the server connects each stream to TARGET. Every datagram is \
                 [crypto][FEC][KCP]; the streams are multiplexed with smux.
+                With udp:// for the client's LISTEN and the server's TARGET, datagrams are carried with FEC and \
+                encryption only, no retransmission (UDPspeeder's use, for game traffic): each peer on LISTEN is a \
+                flow of its own, closed after --udp-timeout without traffic.
                 With --compat kcptun both ends speak kcptun's wire format (16-byte nonce, CRC-32, AES-CFB, \
                 kcp-go's FEC framing, smux v1 or v2), so either end may be a stock kcptun-client or kcptun-server \
                 started with the same --key, --crypt, --datashard/--parityshard, --smuxver and --nocomp.
                 Examples:
                   gamenet tunnel server udp://:29900 tcp://127.0.0.1:22 --compat kcptun --crypt aes --nocomp
                   gamenet tunnel client tcp://:2222 udp://vps:29900 --compat kcptun --crypt aes --nocomp
+                  gamenet tunnel server udp://:4000 udp://127.0.0.1:7777 --key "$KEY" --fec 10:3
+                  gamenet tunnel client udp://:7777 udp://vps:4000 --key "$KEY" --fec 10:3
                 """,
             subcommands: [Client.self, Server.self]
         )
@@ -73,6 +78,9 @@ struct TunnelOptions: ParsableArguments {
 
     @Flag(help: "No compression. kcptun compresses with snappy unless given --nocomp; gamenet does not compress.")
     var nocomp = false
+
+    @Option(help: "UDP tunnels: close a flow after this long with no datagram.")
+    var udpTimeout: Duration = .seconds(60)
 
     @Flag(help: "Print a JSON line of counters every second and a summary on stdout.")
     var json = false
@@ -163,7 +171,7 @@ extension GamenetCommand.Tunnel {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "Where to accept TCP connections: tcp://HOST:PORT.", transform: Endpoint.argument)
+        @Argument(help: "Where to accept TCP connections (tcp://HOST:PORT) or datagrams (udp://HOST:PORT).", transform: Endpoint.argument)
         var listen: Endpoint
 
         @Argument(help: "The tunnel server: udp://HOST:PORT (kcp:// is taken as the same).", transform: Endpoint.argument)
@@ -172,8 +180,11 @@ extension GamenetCommand.Tunnel {
         @OptionGroup var options: TunnelOptions
 
         func validate() throws {
-            guard case .network(let listen) = self.listen, listen.transport == .tcp else {
-                throw ValidationError("LISTEN must be tcp://HOST:PORT")
+            guard case .network(let listen) = self.listen, [.tcp, .udp].contains(listen.transport) else {
+                throw ValidationError("LISTEN must be tcp://HOST:PORT or udp://HOST:PORT")
+            }
+            if listen.transport == .udp, self.options.compat != nil {
+                throw ValidationError("kcptun carries TCP only: a udp:// LISTEN needs gamenet's own mode, without --compat")
             }
             guard case .network(let server) = self.server, [.udp, .kcp].contains(server.transport), !server.host.isEmpty,
                 server.port > 0
@@ -185,6 +196,15 @@ extension GamenetCommand.Tunnel {
         func run() async throws {
             guard case .network(let listen) = self.listen, case .network(let server) = self.server else { return }
             let configuration = try self.options.makeConfiguration(isClient: true)
+            if listen.transport == .udp {
+                let service = try await TunnelService.startDatagrams(
+                    listen: try TunnelRunner.address(listen, listening: true),
+                    far: try TunnelRunner.address(server, listening: false), isClient: true,
+                    idleTimeout: self.options.udpTimeout.timeAmount, configuration: configuration,
+                    logger: self.global.makeLogger())
+                try await TunnelRunner.run(service, json: self.options.json)
+                return
+            }
             let service = try await TunnelService.startClient(
                 listen: try TunnelRunner.address(listen, listening: true),
                 server: try TunnelRunner.address(server, listening: false),
@@ -203,7 +223,7 @@ extension GamenetCommand.Tunnel {
         @Argument(help: "Where to receive the tunnel: udp://HOST:PORT.", transform: Endpoint.argument)
         var listen: Endpoint
 
-        @Argument(help: "Where each stream goes: tcp://HOST:PORT.", transform: Endpoint.argument)
+        @Argument(help: "Where each stream goes (tcp://HOST:PORT), or each flow's datagrams (udp://HOST:PORT).", transform: Endpoint.argument)
         var target: Endpoint
 
         @OptionGroup var options: TunnelOptions
@@ -212,16 +232,28 @@ extension GamenetCommand.Tunnel {
             guard case .network(let listen) = self.listen, [.udp, .kcp].contains(listen.transport) else {
                 throw ValidationError("LISTEN must be udp://HOST:PORT")
             }
-            guard case .network(let target) = self.target, target.transport == .tcp, !target.host.isEmpty,
-                target.port > 0
+            guard case .network(let target) = self.target, [.tcp, .udp].contains(target.transport),
+                !target.host.isEmpty, target.port > 0
             else {
-                throw ValidationError("TARGET must be tcp://HOST:PORT")
+                throw ValidationError("TARGET must be tcp://HOST:PORT or udp://HOST:PORT")
+            }
+            if target.transport == .udp, self.options.compat != nil {
+                throw ValidationError("kcptun carries TCP only: a udp:// TARGET needs gamenet's own mode, without --compat")
             }
         }
 
         func run() async throws {
             guard case .network(let listen) = self.listen, case .network(let target) = self.target else { return }
             let configuration = try self.options.makeConfiguration(isClient: false)
+            if target.transport == .udp {
+                let service = try await TunnelService.startDatagrams(
+                    listen: try TunnelRunner.address(listen, listening: true),
+                    far: try TunnelRunner.address(target, listening: false), isClient: false,
+                    idleTimeout: self.options.udpTimeout.timeAmount, configuration: configuration,
+                    logger: self.global.makeLogger())
+                try await TunnelRunner.run(service, json: self.options.json)
+                return
+            }
             let service = try await TunnelService.startServer(
                 listen: try TunnelRunner.address(listen, listening: true),
                 target: try TunnelRunner.address(target, listening: false),

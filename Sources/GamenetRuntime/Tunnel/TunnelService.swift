@@ -98,4 +98,31 @@ package struct TunnelService: Sendable {
                 try? await loop.submit { flows.value.close() }.get()
             })
     }
+
+    /// Starts one end of a UDP tunnel: datagrams on `listen`, FEC and the AEAD only, each peer a flow that ends after
+    /// `idleTimeout` without a datagram. A client's `far` is the server (UDP), a server's the target (UDP).
+    package static func startDatagrams(
+        listen: SocketAddress,
+        far: SocketAddress,
+        isClient: Bool,
+        idleTimeout: TimeAmount,
+        configuration: TunnelConfiguration,
+        logger: Logger
+    ) async throws -> TunnelService {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let relay = try await loop.submit {
+            NIOLoopBound(
+                try TunnelDatagramRelay(
+                    eventLoop: loop, configuration: configuration,
+                    role: isClient ? .client(server: far) : .server(target: far), idleTimeout: idleTimeout,
+                    logger: logger),
+                eventLoop: loop)
+        }.get()
+        let channel = try await Self.bindUDP(listen, on: loop) { relay.value.receive($0) }
+        try await loop.submit { relay.value.channel = channel }.get()
+        return TunnelService(
+            listeningURLs: [ListeningAddress.url(transport: .udp, address: channel.localAddress)],
+            readTotals: { (try? await loop.submit { relay.value.totals() }.get()) ?? TunnelTotals() },
+            stop: { try? await loop.submit { relay.value.close() }.get() })
+    }
 }

@@ -29,6 +29,20 @@ package struct TunnelTotals: Hashable, Sendable {
         self.retransmissions += flow.retransmissions
     }
 
+    mutating func add(_ flow: TunnelDatagramFlow) {
+        let counters = flow.counters
+        self.packetsIn += counters.packetsIn
+        self.packetsOut += counters.packetsOut
+        self.bytesIn += counters.bytesIn
+        self.bytesOut += counters.bytesOut
+        let codec = flow.codecState
+        if let decoder = codec.decoder {
+            self.fecRecovered += decoder.counters.recoveredShards
+            self.fecFailed += decoder.counters.groupsFailed + decoder.counters.groupsExpired
+        }
+        self.cryptoFailures += codec.cryptoFailures
+    }
+
     /// One JSON object.
     package var json: String {
         #"{"flows":\#(flows),"packets_in":\#(packetsIn),"packets_out":\#(packetsOut),"bytes_in":\#(bytesIn),"#
