@@ -69,4 +69,19 @@ struct TunnelNativeTests {
         let lines = try server.waitForStandardError(matching: #"tunnel: .* ([0-9]+) crypto failures"#)
         #expect(Int(lines[1])! > 0)
     }
+
+    @Test func jsonCountersEverySecondAndSummary() throws {
+        let (processes, port) = try Self.tunnel(crypt: "chacha20-poly1305", extra: ["--json"])
+        defer { processes.forEach { $0.terminate() } }
+        let connection = try TCPTestClient(port: port)
+        try connection.send(Array("ping".utf8))
+        #expect(try connection.receive(upTo: 4) == Array("ping".utf8))
+        let client = processes.last!
+        // The listening event, then a stats line within about a second.
+        let output = client.waitForStandardOutput(count: 300, timeout: 3)
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(text.contains(#"{"event":"listening","url":"tcp://127.0.0.1:"#))
+        #expect(text.contains(#""event":"stats""#))
+        #expect(text.contains(#""packets_out":"#) && text.contains(#""crypto_failures":0"#))
+    }
 }
