@@ -42,15 +42,15 @@ struct TunnelKcptunTests {
 
     /// Opens `streams` connections to `port`; on each, one thread sends a seeded pattern while this one reads it
     /// back; every byte must match.
-    static func echoThrough(port: Int) throws {
+    static func echoThrough(port: Int, streams: Int = Self.streams, bytesPerStream: Int = Self.bytesPerStream) throws {
         let failures = FailureList()
         let group = DispatchGroup()
-        for index in 0..<Self.streams {
+        for index in 0..<streams {
             group.enter()
             Thread {
                 defer { group.leave() }
                 do {
-                    var payload = [UInt8](repeating: 0, count: Self.bytesPerStream)
+                    var payload = [UInt8](repeating: 0, count: bytesPerStream)
                     var state = UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
                     for offset in payload.indices {
                         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -107,6 +107,42 @@ struct TunnelKcptunTests {
         defer { client.terminate() }
         _ = try client.waitForStandardError(matching: "key derivation done")
         try Self.echoThrough(port: tcpPort)
+    }
+
+    @Test func bothWaysThroughTenPercentLoss() throws {
+        let testCase = Case(crypt: "aes", smuxver: 2, fec: (10, 3))
+        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
+        let kcptunClient = try Peers.require("kcptun-client", package: "kcptun")
+        let (echo, echoPort) = try Self.echoTarget()
+        defer { echo.terminate() }
+        // gamenet's client, through impair, to kcptun's server.
+        let udpPort = try Launch.closedUDPPort()
+        let server = try ChildProcess(
+            kcptunServer, ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
+                + testCase.kcptunArguments)
+        defer { server.terminate() }
+        _ = try server.waitForStandardError(matching: "key derivation done")
+        let (impairUp, impairUpPort) = try Launch.gamenetListening(
+            ["impair", "udp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)", "--loss", "10%", "--seed", "3"])
+        defer { impairUp.terminate() }
+        let (client, port) = try Launch.gamenetListening(
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(impairUpPort)"] + testCase.gamenetArguments)
+        defer { client.terminate() }
+        // kcptun's client, through impair, to gamenet's server.
+        let (gamenetServer, gamenetPort) = try Launch.gamenetListening(
+            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + testCase.gamenetArguments)
+        defer { gamenetServer.terminate() }
+        let (impairDown, impairDownPort) = try Launch.gamenetListening(
+            ["impair", "udp://127.0.0.1:0", "udp://127.0.0.1:\(gamenetPort)", "--loss", "10%", "--seed", "4"])
+        defer { impairDown.terminate() }
+        let tcpPort = try Launch.closedTCPPort()
+        let otherClient = try ChildProcess(
+            kcptunClient, ["--localaddr", "127.0.0.1:\(tcpPort)", "--remoteaddr", "127.0.0.1:\(impairDownPort)"]
+                + testCase.kcptunArguments)
+        defer { otherClient.terminate() }
+        _ = try otherClient.waitForStandardError(matching: "key derivation done")
+        try Self.echoThrough(port: port, streams: 2, bytesPerStream: 1 << 20)
+        try Self.echoThrough(port: tcpPort, streams: 2, bytesPerStream: 1 << 20)
     }
 
     @Test func compressionIsRefusedWithoutNocomp() throws {
