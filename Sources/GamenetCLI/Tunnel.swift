@@ -46,7 +46,8 @@ struct TunnelOptions: ParsableArguments {
         help: """
             Datagram crypto: chacha20-poly1305 (default), aes-256-gcm or none; with --compat kcptun: aes (default), \
             aes-128 or none.
-            """)
+            """
+    )
     var crypt: String?
 
     @Option(help: "Reed-Solomon FEC as DATA:PARITY shards per group; 0:0 turns FEC off.")
@@ -107,8 +108,12 @@ struct TunnelOptions: ParsableArguments {
         guard data + parity <= 255 else { throw ValidationError("--fec: DATA + PARITY must be at most 255") }
         let layout: FECLayout = self.compat == .kcptun ? .kcp : .native
         return FECConfiguration(
-            dataShards: data, parityShards: parity, layout: layout, flushTimeout: self.fecTimeout.timeAmount,
-            maxPayloadSize: self.mtu)
+            dataShards: data,
+            parityShards: parity,
+            layout: layout,
+            flushTimeout: self.fecTimeout.timeAmount,
+            maxPayloadSize: self.mtu
+        )
     }
 
     func compatibility() throws -> TunnelConfiguration.Compatibility {
@@ -116,7 +121,8 @@ struct TunnelOptions: ParsableArguments {
         case .kcptun:
             guard self.nocomp else {
                 throw ValidationError(
-                    "kcptun compresses with snappy unless told not to, and gamenet does not: pass --nocomp here and to kcptun")
+                    "kcptun compresses with snappy unless told not to, and gamenet does not: pass --nocomp here and to kcptun"
+                )
             }
             let name = self.crypt ?? "aes"
             guard let method = KCPCrypt.method(named: name), method != .null else {
@@ -141,10 +147,16 @@ struct TunnelOptions: ParsableArguments {
         kcp.sendWindow = self.sndwnd ?? (isClient ? 128 : 1024)
         kcp.receiveWindow = self.rcvwnd ?? (isClient ? 512 : 1024)
         let smux = SmuxConfiguration(
-            version: self.smuxver, maxStreamBuffer: self.streambuf,
-            keepAliveInterval: .seconds(Int64(self.keepalive)))
+            version: self.smuxver,
+            maxStreamBuffer: self.streambuf,
+            keepAliveInterval: .seconds(Int64(self.keepalive))
+        )
         return TunnelConfiguration(
-            compatibility: try self.compatibility(), fec: try self.fecConfiguration(), kcp: kcp, smux: smux)
+            compatibility: try self.compatibility(),
+            fec: try self.fecConfiguration(),
+            kcp: kcp,
+            smux: smux
+        )
     }
 }
 
@@ -167,14 +179,21 @@ extension GamenetCommand.Tunnel {
     /// `gamenet tunnel client LISTEN SERVER`.
     struct Client: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Accept TCP on LISTEN and carry each connection to the tunnel server at SERVER (UDP).")
+            abstract: "Accept TCP on LISTEN and carry each connection to the tunnel server at SERVER (UDP)."
+        )
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "Where to accept TCP connections (tcp://HOST:PORT) or datagrams (udp://HOST:PORT).", transform: Endpoint.argument)
+        @Argument(
+            help: "Where to accept TCP connections (tcp://HOST:PORT) or datagrams (udp://HOST:PORT).",
+            transform: Endpoint.argument
+        )
         var listen: Endpoint
 
-        @Argument(help: "The tunnel server: udp://HOST:PORT (kcp:// is taken as the same).", transform: Endpoint.argument)
+        @Argument(
+            help: "The tunnel server: udp://HOST:PORT (kcp:// is taken as the same).",
+            transform: Endpoint.argument
+        )
         var server: Endpoint
 
         @OptionGroup var options: TunnelOptions
@@ -184,9 +203,12 @@ extension GamenetCommand.Tunnel {
                 throw ValidationError("LISTEN must be tcp://HOST:PORT or udp://HOST:PORT")
             }
             if listen.transport == .udp, self.options.compat != nil {
-                throw ValidationError("kcptun carries TCP only: a udp:// LISTEN needs gamenet's own mode, without --compat")
+                throw ValidationError(
+                    "kcptun carries TCP only: a udp:// LISTEN needs gamenet's own mode, without --compat"
+                )
             }
-            guard case .network(let server) = self.server, [.udp, .kcp].contains(server.transport), !server.host.isEmpty,
+            guard case .network(let server) = self.server, [.udp, .kcp].contains(server.transport),
+                !server.host.isEmpty,
                 server.port > 0
             else {
                 throw ValidationError("SERVER must be udp://HOST:PORT")
@@ -199,16 +221,21 @@ extension GamenetCommand.Tunnel {
             if listen.transport == .udp {
                 let service = try await TunnelService.startDatagrams(
                     listen: try TunnelRunner.address(listen, listening: true),
-                    far: try TunnelRunner.address(server, listening: false), isClient: true,
-                    idleTimeout: self.options.udpTimeout.timeAmount, configuration: configuration,
-                    logger: self.global.makeLogger())
+                    far: try TunnelRunner.address(server, listening: false),
+                    isClient: true,
+                    idleTimeout: self.options.udpTimeout.timeAmount,
+                    configuration: configuration,
+                    logger: self.global.makeLogger()
+                )
                 try await TunnelRunner.run(service, json: self.options.json)
                 return
             }
             let service = try await TunnelService.startClient(
                 listen: try TunnelRunner.address(listen, listening: true),
                 server: try TunnelRunner.address(server, listening: false),
-                configuration: configuration, logger: self.global.makeLogger())
+                configuration: configuration,
+                logger: self.global.makeLogger()
+            )
             try await TunnelRunner.run(service, json: self.options.json)
         }
     }
@@ -216,14 +243,18 @@ extension GamenetCommand.Tunnel {
     /// `gamenet tunnel server LISTEN TARGET`.
     struct Server: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve tunnel clients on LISTEN (UDP) and connect each of their streams to TARGET (TCP).")
+            abstract: "Serve tunnel clients on LISTEN (UDP) and connect each of their streams to TARGET (TCP)."
+        )
 
         @OptionGroup var global: GlobalOptions
 
         @Argument(help: "Where to receive the tunnel: udp://HOST:PORT.", transform: Endpoint.argument)
         var listen: Endpoint
 
-        @Argument(help: "Where each stream goes (tcp://HOST:PORT), or each flow's datagrams (udp://HOST:PORT).", transform: Endpoint.argument)
+        @Argument(
+            help: "Where each stream goes (tcp://HOST:PORT), or each flow's datagrams (udp://HOST:PORT).",
+            transform: Endpoint.argument
+        )
         var target: Endpoint
 
         @OptionGroup var options: TunnelOptions
@@ -238,7 +269,9 @@ extension GamenetCommand.Tunnel {
                 throw ValidationError("TARGET must be tcp://HOST:PORT or udp://HOST:PORT")
             }
             if target.transport == .udp, self.options.compat != nil {
-                throw ValidationError("kcptun carries TCP only: a udp:// TARGET needs gamenet's own mode, without --compat")
+                throw ValidationError(
+                    "kcptun carries TCP only: a udp:// TARGET needs gamenet's own mode, without --compat"
+                )
             }
         }
 
@@ -248,16 +281,21 @@ extension GamenetCommand.Tunnel {
             if target.transport == .udp {
                 let service = try await TunnelService.startDatagrams(
                     listen: try TunnelRunner.address(listen, listening: true),
-                    far: try TunnelRunner.address(target, listening: false), isClient: false,
-                    idleTimeout: self.options.udpTimeout.timeAmount, configuration: configuration,
-                    logger: self.global.makeLogger())
+                    far: try TunnelRunner.address(target, listening: false),
+                    isClient: false,
+                    idleTimeout: self.options.udpTimeout.timeAmount,
+                    configuration: configuration,
+                    logger: self.global.makeLogger()
+                )
                 try await TunnelRunner.run(service, json: self.options.json)
                 return
             }
             let service = try await TunnelService.startServer(
                 listen: try TunnelRunner.address(listen, listening: true),
                 target: try TunnelRunner.address(target, listening: false),
-                configuration: configuration, logger: self.global.makeLogger())
+                configuration: configuration,
+                logger: self.global.makeLogger()
+            )
             try await TunnelRunner.run(service, json: self.options.json)
         }
     }

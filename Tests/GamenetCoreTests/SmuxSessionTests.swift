@@ -15,7 +15,9 @@ import Testing
 
     /// Moves everything `from` has to send into `to`, and returns the events `to` saw.
     static func pump(
-        _ from: inout SmuxSession, _ to: inout SmuxSession, now: NIODeadline = start
+        _ from: inout SmuxSession,
+        _ to: inout SmuxSession,
+        now: NIODeadline = start
     ) throws -> [SmuxSession.Event] {
         var events: [SmuxSession.Event] = []
         let bytes = Self.drain(&from)
@@ -44,8 +46,11 @@ import Testing
     @Test func goldenBytesOfVersion2UpdateAndNop() throws {
         var server = SmuxSession(configuration: SmuxConfiguration(version: 2), isClient: false, now: Self.start)
         var events: [SmuxSession.Event] = []
-        try server.input(ByteBuffer(bytes: [2, 0, 0, 0, 5, 0, 0, 0, 2, 2, 3, 0, 5, 0, 0, 0, 0x61, 0x62, 0x63]),
-            now: Self.start, into: &events)
+        try server.input(
+            ByteBuffer(bytes: [2, 0, 0, 0, 5, 0, 0, 0, 2, 2, 3, 0, 5, 0, 0, 0, 0x61, 0x62, 0x63]),
+            now: Self.start,
+            into: &events
+        )
         #expect(events == [.streamOpened(5), .data(5, ByteBuffer(string: "abc"))])
         server.consumed(3, streamID: 5)
         // UPD: consumed 3, window 2 MiB (0x00200000).
@@ -132,8 +137,11 @@ import Testing
         #expect(!client.hasOutput)
         var events: [SmuxSession.Event] = []
         // UPD: consumed 262144, window 262144.
-        try client.input(ByteBuffer(bytes: [2, 4, 8, 0, 3, 0, 0, 0, 0, 0, 4, 0, 0, 0, 4, 0]), now: Self.start,
-            into: &events)
+        try client.input(
+            ByteBuffer(bytes: [2, 4, 8, 0, 3, 0, 0, 0, 0, 0, 4, 0, 0, 0, 4, 0]),
+            now: Self.start,
+            into: &events
+        )
         #expect(client.hasOutput)
         _ = Self.drain(&client)
         #expect(client.pendingBytes(streamID: id) == 0)
@@ -168,8 +176,11 @@ import Testing
     @Test func dataForUnknownStreamsIsDropped() throws {
         var session = SmuxSession(configuration: SmuxConfiguration(version: 1), isClient: false, now: Self.start)
         var events: [SmuxSession.Event] = []
-        try session.input(ByteBuffer(bytes: [1, 2, 1, 0, 9, 0, 0, 0, 0x41, 1, 1, 0, 9, 0, 0, 0]), now: Self.start,
-            into: &events)
+        try session.input(
+            ByteBuffer(bytes: [1, 2, 1, 0, 9, 0, 0, 0, 0x41, 1, 1, 0, 9, 0, 0, 0]),
+            now: Self.start,
+            into: &events
+        )
         #expect(events.isEmpty)
         #expect(session.framesDropped == 1)
     }

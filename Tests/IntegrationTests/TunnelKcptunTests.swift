@@ -6,7 +6,8 @@ import Testing
 /// sends bytes on several parallel streams and reads every one back byte-exact.
 @Suite(
     .enabled(if: Peers.available("kcptun-server"), "kcptun is not installed: apt-get install kcptun"),
-    .timeLimit(.minutes(2)))
+    .timeLimit(.minutes(2))
+)
 struct TunnelKcptunTests {
     struct Case: CustomStringConvertible, Sendable {
         var crypt: String
@@ -15,13 +16,17 @@ struct TunnelKcptunTests {
         var description: String { "crypt \(crypt), smux v\(smuxver), FEC \(fec.0):\(fec.1)" }
 
         var gamenetArguments: [String] {
-            ["--compat", "kcptun", "--crypt", crypt, "--smuxver", "\(smuxver)", "--fec", "\(fec.0):\(fec.1)",
-             "--nocomp", "--mode", "fast3", "--sndwnd", "256", "--rcvwnd", "256"]
+            [
+                "--compat", "kcptun", "--crypt", crypt, "--smuxver", "\(smuxver)", "--fec", "\(fec.0):\(fec.1)",
+                "--nocomp", "--mode", "fast3", "--sndwnd", "256", "--rcvwnd", "256",
+            ]
         }
 
         var kcptunArguments: [String] {
-            ["--crypt", crypt, "--smuxver", "\(smuxver)", "--datashard", "\(fec.0)", "--parityshard", "\(fec.1)",
-             "--nocomp", "--mode", "fast3", "--sndwnd", "256", "--rcvwnd", "256", "--quiet"]
+            [
+                "--crypt", crypt, "--smuxver", "\(smuxver)", "--datashard", "\(fec.0)", "--parityshard", "\(fec.1)",
+                "--nocomp", "--mode", "fast3", "--sndwnd", "256", "--rcvwnd", "256", "--quiet",
+            ]
         }
     }
 
@@ -62,7 +67,9 @@ struct TunnelKcptunTests {
                     sender.start()
                     let echoed = try client.receive(upTo: payload.count)
                     if echoed != payload {
-                        let first = zip(echoed, payload).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(echoed.count, payload.count)
+                        let first =
+                            zip(echoed, payload).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                            ?? min(echoed.count, payload.count)
                         throw TestFailure("stream \(index): \(echoed.count) bytes back, first difference at \(first)")
                     }
                 } catch {
@@ -82,12 +89,15 @@ struct TunnelKcptunTests {
         defer { echo.terminate() }
         let udpPort = try Launch.closedUDPPort()
         let server = try ChildProcess(
-            kcptunServer, ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
-                + testCase.kcptunArguments)
+            kcptunServer,
+            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
+                + testCase.kcptunArguments
+        )
         defer { server.terminate() }
         _ = try server.waitForStandardError(matching: "key derivation done")
         let (client, port) = try Launch.gamenetListening(
-            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)"] + testCase.gamenetArguments)
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)"] + testCase.gamenetArguments
+        )
         defer { client.terminate() }
         try Self.echoThrough(port: port)
     }
@@ -98,12 +108,15 @@ struct TunnelKcptunTests {
         let (echo, echoPort) = try Self.echoTarget()
         defer { echo.terminate() }
         let (server, udpPort) = try Launch.gamenetListening(
-            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + testCase.gamenetArguments)
+            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + testCase.gamenetArguments
+        )
         defer { server.terminate() }
         let tcpPort = try Launch.closedTCPPort()
         let client = try ChildProcess(
-            kcptunClient, ["--localaddr", "127.0.0.1:\(tcpPort)", "--remoteaddr", "127.0.0.1:\(udpPort)"]
-                + testCase.kcptunArguments)
+            kcptunClient,
+            ["--localaddr", "127.0.0.1:\(tcpPort)", "--remoteaddr", "127.0.0.1:\(udpPort)"]
+                + testCase.kcptunArguments
+        )
         defer { client.terminate() }
         _ = try client.waitForStandardError(matching: "key derivation done")
         try Self.echoThrough(port: tcpPort)
@@ -118,27 +131,33 @@ struct TunnelKcptunTests {
         // gamenet's client, through impair, to kcptun's server.
         let udpPort = try Launch.closedUDPPort()
         let server = try ChildProcess(
-            kcptunServer, ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
-                + testCase.kcptunArguments)
+            kcptunServer,
+            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
+                + testCase.kcptunArguments
+        )
         defer { server.terminate() }
         _ = try server.waitForStandardError(matching: "key derivation done")
         let (impairUp, impairUpPort) = try Launch.gamenetListening(
             ["impair", "udp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)", "--loss", "10%", "--seed", "3"])
         defer { impairUp.terminate() }
         let (client, port) = try Launch.gamenetListening(
-            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(impairUpPort)"] + testCase.gamenetArguments)
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(impairUpPort)"] + testCase.gamenetArguments
+        )
         defer { client.terminate() }
         // kcptun's client, through impair, to gamenet's server.
         let (gamenetServer, gamenetPort) = try Launch.gamenetListening(
-            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + testCase.gamenetArguments)
+            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + testCase.gamenetArguments
+        )
         defer { gamenetServer.terminate() }
         let (impairDown, impairDownPort) = try Launch.gamenetListening(
             ["impair", "udp://127.0.0.1:0", "udp://127.0.0.1:\(gamenetPort)", "--loss", "10%", "--seed", "4"])
         defer { impairDown.terminate() }
         let tcpPort = try Launch.closedTCPPort()
         let otherClient = try ChildProcess(
-            kcptunClient, ["--localaddr", "127.0.0.1:\(tcpPort)", "--remoteaddr", "127.0.0.1:\(impairDownPort)"]
-                + testCase.kcptunArguments)
+            kcptunClient,
+            ["--localaddr", "127.0.0.1:\(tcpPort)", "--remoteaddr", "127.0.0.1:\(impairDownPort)"]
+                + testCase.kcptunArguments
+        )
         defer { otherClient.terminate() }
         _ = try otherClient.waitForStandardError(matching: "key derivation done")
         try Self.echoThrough(port: port, streams: 2, bytesPerStream: 1 << 20)
@@ -147,7 +166,9 @@ struct TunnelKcptunTests {
 
     @Test func compressionIsRefusedWithoutNocomp() throws {
         let process = try ChildProcess(
-            Peers.gamenet, ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:9", "--compat", "kcptun"])
+            Peers.gamenet,
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:9", "--compat", "kcptun"]
+        )
         #expect(try process.waitForExit() == 64)
         let lines = try process.waitForStandardError(matching: "gamenet: error: (.*--nocomp.*)")
         #expect(lines[1].contains("snappy"))

@@ -5,16 +5,21 @@ import Testing
 /// on loopback, directly and through `gamenet impair` at 10% loss each way, against a socat echo target.
 @Suite(
     .enabled(if: Peers.available("socat"), "socat is not installed: apt-get install socat"),
-    .timeLimit(.minutes(2)))
+    .timeLimit(.minutes(2))
+)
 struct TunnelNativeTests {
     static func tunnel(
-        crypt: String, impairLoss: String? = nil, extra: [String] = []
+        crypt: String,
+        impairLoss: String? = nil,
+        extra: [String] = []
     ) throws -> (processes: [ChildProcess], port: Int) {
         let (echo, echoPort) = try TunnelKcptunTests.echoTarget()
         var processes = [echo]
-        let keyArguments = crypt == "none" ? ["--crypt", "none"] : ["--crypt", crypt, "--key", "correct horse battery"]
+        let keyArguments =
+            crypt == "none" ? ["--crypt", "none"] : ["--crypt", crypt, "--key", "correct horse battery"]
         let (server, udpPort) = try Launch.gamenetListening(
-            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + keyArguments + extra)
+            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + keyArguments + extra
+        )
         processes.append(server)
         var serverPort = udpPort
         if let impairLoss {
@@ -24,7 +29,8 @@ struct TunnelNativeTests {
             serverPort = impairPort
         }
         let (client, port) = try Launch.gamenetListening(
-            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(serverPort)"] + keyArguments + extra)
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(serverPort)"] + keyArguments + extra
+        )
         processes.append(client)
         return (processes, port)
     }
@@ -32,13 +38,13 @@ struct TunnelNativeTests {
     @Test(arguments: ["chacha20-poly1305", "aes-256-gcm", "none"])
     func parallelStreamsByteExact(crypt: String) throws {
         let (processes, port) = try Self.tunnel(crypt: crypt)
-        defer { processes.forEach { $0.terminate() } }
+        defer { for process in processes { process.terminate() } }
         try TunnelKcptunTests.echoThrough(port: port)
     }
 
     @Test func parallelStreamsThroughTenPercentLoss() throws {
         let (processes, port) = try Self.tunnel(crypt: "chacha20-poly1305", impairLoss: "10%")
-        defer { processes.forEach { $0.terminate() } }
+        defer { for process in processes { process.terminate() } }
         try TunnelKcptunTests.echoThrough(port: port)
         // The client's summary counts what FEC rebuilt.
         let client = processes.last!
@@ -72,7 +78,7 @@ struct TunnelNativeTests {
 
     @Test func jsonCountersEverySecondAndSummary() throws {
         let (processes, port) = try Self.tunnel(crypt: "chacha20-poly1305", extra: ["--json"])
-        defer { processes.forEach { $0.terminate() } }
+        defer { for process in processes { process.terminate() } }
         let connection = try TCPTestClient(port: port)
         try connection.send(Array("ping".utf8))
         #expect(try connection.receive(upTo: 4) == Array("ping".utf8))

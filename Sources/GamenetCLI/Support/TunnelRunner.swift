@@ -40,10 +40,12 @@ enum TunnelRunner {
         StandardOutput.printError(
             "tunnel: \(totals.packetsIn) packets (\(totals.bytesIn) bytes) in, \(totals.packetsOut) packets "
                 + "(\(totals.bytesOut) bytes) out, \(totals.fecRecovered) FEC recovered, \(totals.fecFailed) FEC "
-                + "failed, \(totals.retransmissions) retransmits, \(totals.cryptoFailures) crypto failures\n")
+                + "failed, \(totals.retransmissions) retransmits, \(totals.cryptoFailures) crypto failures\n"
+        )
     }
 
-    private static func line(_ event: String, _ totals: TunnelTotals, since started: ContinuousClock.Instant) -> String {
+    private static func line(_ event: String, _ totals: TunnelTotals, since started: ContinuousClock.Instant) -> String
+    {
         let elapsed = started.duration(to: .now)
         let seconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         return #"{"event":"\#(event)","elapsed_s":\#((seconds * 1000).rounded() / 1000),"totals":\#(totals.json)}"#

@@ -143,8 +143,12 @@ package struct SmuxSession: Sendable {
             stream.consumedSinceUpdate = 0
             self.control.writeSmuxFrameHeader(
                 SmuxFrame(
-                    version: self.configuration.version, command: .upd, length: UInt16(SmuxFrame.updateSize),
-                    streamID: streamID))
+                    version: self.configuration.version,
+                    command: .upd,
+                    length: UInt16(SmuxFrame.updateSize),
+                    streamID: streamID
+                )
+            )
             self.control.writeInteger(stream.consumed, endianness: .little)
             self.control.writeInteger(UInt32(self.configuration.maxStreamBuffer), endianness: .little)
         }
@@ -216,7 +220,8 @@ package struct SmuxSession: Sendable {
         }
     }
 
-    private mutating func handle(_ header: SmuxFrame, payload: ByteBuffer, into events: inout [Event]) throws(SmuxError) {
+    private mutating func handle(_ header: SmuxFrame, payload: ByteBuffer, into events: inout [Event]) throws(SmuxError)
+    {
         let id = header.streamID
         switch header.command {
         case .nop:
@@ -274,7 +279,8 @@ package struct SmuxSession: Sendable {
 
     private mutating func writeControl(_ command: SmuxFrame.Command, streamID: UInt32) {
         self.control.writeSmuxFrameHeader(
-            SmuxFrame(version: self.configuration.version, command: command, streamID: streamID))
+            SmuxFrame(version: self.configuration.version, command: command, streamID: streamID)
+        )
     }
 
     private mutating func markReady(_ id: UInt32) {
@@ -304,7 +310,8 @@ package struct SmuxSession: Sendable {
             guard size > 0 else { return (0, false) }  // re-marked ready by the next UPD
         }
         output.writeSmuxFrameHeader(
-            SmuxFrame(version: self.configuration.version, command: .psh, length: UInt16(size), streamID: id))
+            SmuxFrame(version: self.configuration.version, command: .psh, length: UInt16(size), streamID: id)
+        )
         var remaining = size
         while remaining > 0 {
             var first = stream.pending.removeFirst()
@@ -326,7 +333,8 @@ package struct SmuxSession: Sendable {
 
     private func writeControlTo(_ output: inout ByteBuffer, _ command: SmuxFrame.Command, streamID: UInt32) {
         output.writeSmuxFrameHeader(
-            SmuxFrame(version: self.configuration.version, command: command, streamID: streamID))
+            SmuxFrame(version: self.configuration.version, command: command, streamID: streamID)
+        )
     }
 
     /// Forgets a stream once both FINs passed.

@@ -41,7 +41,7 @@ package struct TunnelDatagramCodec: Sendable {
         let crypto: Int
         switch self.cipher {
         case .kcptun(let crypt): crypto = crypt.headerSize
-        case .native(let crypto2): crypto = TunnelCrypto.headerSize + crypto2.suite.tagSize
+        case .native(let aead): crypto = TunnelCrypto.headerSize + aead.suite.tagSize
         }
         return crypto + (self.encoder == nil ? 0 : FECLayout.kcp.dataHeaderSize)
     }

@@ -30,12 +30,18 @@ final class TunnelClientFlows {
         let tunnelID = TunnelCrypto.makeTunnelID(using: &self.generator)
         let codec = try self.configuration.makeCodec(role: .client, tunnelID: tunnelID)
         let flow = TunnelMuxConnection(
-            udp: channel, peer: self.server, role: .client, conversation: UInt32.random(in: 1...UInt32.max, using: &self.generator),
-            codec: codec, configuration: self.configuration, logger: self.logger,
+            udp: channel,
+            peer: self.server,
+            role: .client,
+            conversation: UInt32.random(in: 1...UInt32.max, using: &self.generator),
+            codec: codec,
+            configuration: self.configuration,
+            logger: self.logger,
             onClose: { [unowned self] flow in
                 self.endedTotals.add(flow)
                 if self.flow === flow { self.flow = nil }
-            })
+            }
+        )
         self.flow = flow
         return flow
     }

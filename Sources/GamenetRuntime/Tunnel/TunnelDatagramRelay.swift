@@ -47,7 +47,8 @@ final class TunnelDatagramRelay {
         case .server(let target): far = target
         }
         self.bindAddress =
-            far.protocol == .inet6 ? try SocketAddress(ipAddress: "::", port: 0) : try SocketAddress(ipAddress: "0.0.0.0", port: 0)
+            far.protocol == .inet6
+            ? try SocketAddress(ipAddress: "::", port: 0) : try SocketAddress(ipAddress: "0.0.0.0", port: 0)
     }
 
     /// A datagram on the listening socket.
@@ -64,13 +65,17 @@ final class TunnelDatagramRelay {
             return
         }
         let flow = TunnelDatagramFlow(
-            key: envelope.remoteAddress, eventLoop: self.eventLoop, codec: codec, idleTimeout: self.idleTimeout,
+            key: envelope.remoteAddress,
+            eventLoop: self.eventLoop,
+            codec: codec,
+            idleTimeout: self.idleTimeout,
             onClose: { [unowned self] flow in
                 self.endedTotals.add(flow)
                 if self.flows[flow.key] === flow { self.flows[flow.key] = nil }
                 if case .client = self.role { flow.sealed?.channel.close(promise: nil) }
                 if case .server = self.role { flow.plain?.channel.close(promise: nil) }
-            })
+            }
+        )
         switch self.role {
         case .client:
             flow.plain = (channel, envelope.remoteAddress)
@@ -101,7 +106,9 @@ final class TunnelDatagramRelay {
         switch self.role {
         case .client:
             return try self.configuration.makeCodec(
-                role: .client, tunnelID: TunnelCrypto.makeTunnelID(using: &self.generator))
+                role: .client,
+                tunnelID: TunnelCrypto.makeTunnelID(using: &self.generator)
+            )
         case .server:
             guard let (_, tunnelID) = TunnelCrypto.peekTunnelID(datagram) else {
                 throw TunnelCryptoError.truncated(length: datagram.readableBytes)
@@ -130,7 +137,8 @@ final class TunnelDatagramRelay {
                                 guard envelope.remoteAddress == target else { return }
                                 flow.plainReceived(envelope.data)
                             }
-                        })
+                        }
+                    )
                 }
             }
             .bind(to: self.bindAddress)

@@ -45,12 +45,18 @@ final class TunnelFlowTable {
             return
         }
         let flow = TunnelMuxConnection(
-            udp: channel, peer: envelope.remoteAddress, role: .server(target: self.target),
-            conversation: conversation, codec: codec, configuration: self.configuration, logger: self.logger,
+            udp: channel,
+            peer: envelope.remoteAddress,
+            role: .server(target: self.target),
+            conversation: conversation,
+            codec: codec,
+            configuration: self.configuration,
+            logger: self.logger,
             onClose: { [unowned self] flow in
                 self.endedTotals.add(flow)
                 self.flows[flow.peer] = nil
-            })
+            }
+        )
         self.flows[envelope.remoteAddress] = flow
         self.logger.info("tunnel: new flow from \(envelope.remoteAddress), conv \(conversation)")
         flow.countFirstDatagram(envelope.data)

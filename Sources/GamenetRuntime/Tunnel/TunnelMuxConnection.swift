@@ -83,7 +83,8 @@ package final class TunnelMuxConnection {
         }
         let session = KCPSession(
             conversation: conversation,
-            configuration: configuration.sessionConfiguration(overhead: codec.overhead))
+            configuration: configuration.sessionConfiguration(overhead: codec.overhead)
+        )
         self.driver = KCPDriver(
             session: session,
             timer: KCPTimer.shared(on: udp.eventLoop),
@@ -91,11 +92,12 @@ package final class TunnelMuxConnection {
             now: now,
             output: { [unowned self] datagram in self.sendDatagram(datagram) },
             deliver: { [unowned self] event in self.kcpDelivered(event) },
-            failed: { [unowned self] error in self.fail("\(error)") })
+            failed: { [unowned self] error in self.fail("\(error)") }
+        )
         self.armSmuxTimer()
     }
 
-    /// Bytes waiting to be sent, for tests and statistics.
+    /// Streams carried now.
     package var streamCount: Int { self.streams.count }
 
     // MARK: - UDP
@@ -219,7 +221,8 @@ package final class TunnelMuxConnection {
             .channelInitializer { [unowned self] channel in
                 loop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        TunnelStreamHandler(connection: self, streamID: id))
+                        TunnelStreamHandler(connection: self, streamID: id)
+                    )
                 }
             }
             .connect(to: target)

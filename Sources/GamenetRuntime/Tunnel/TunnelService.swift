@@ -46,14 +46,16 @@ package struct TunnelService: Sendable {
         let table = try await loop.submit {
             NIOLoopBound(
                 TunnelFlowTable(eventLoop: loop, configuration: configuration, target: target, logger: logger),
-                eventLoop: loop)
+                eventLoop: loop
+            )
         }.get()
         let channel = try await Self.bindUDP(listen, on: loop) { table.value.receive($0) }
         try await loop.submit { table.value.channel = channel }.get()
         return TunnelService(
             listeningURLs: [ListeningAddress.url(transport: .udp, address: channel.localAddress)],
             readTotals: { (try? await loop.submit { table.value.totals() }.get()) ?? TunnelTotals() },
-            stop: { try? await loop.submit { table.value.close() }.get() })
+            stop: { try? await loop.submit { table.value.close() }.get() }
+        )
     }
 
     /// Starts a TCP tunnel client: TCP on `listen`, every connection a stream of the flow to `server` (UDP).
@@ -67,7 +69,8 @@ package struct TunnelService: Sendable {
         let flows = try await loop.submit {
             NIOLoopBound(
                 TunnelClientFlows(eventLoop: loop, configuration: configuration, server: server, logger: logger),
-                eventLoop: loop)
+                eventLoop: loop
+            )
         }.get()
         let local: SocketAddress =
             server.protocol == .inet6 ? try .init(ipAddress: "::", port: 0) : try .init(ipAddress: "0.0.0.0", port: 0)
@@ -96,7 +99,8 @@ package struct TunnelService: Sendable {
             stop: {
                 listener.close(promise: nil)
                 try? await loop.submit { flows.value.close() }.get()
-            })
+            }
+        )
     }
 
     /// Starts one end of a UDP tunnel: datagrams on `listen`, FEC and the AEAD only, each peer a flow that ends after
@@ -113,16 +117,21 @@ package struct TunnelService: Sendable {
         let relay = try await loop.submit {
             NIOLoopBound(
                 try TunnelDatagramRelay(
-                    eventLoop: loop, configuration: configuration,
-                    role: isClient ? .client(server: far) : .server(target: far), idleTimeout: idleTimeout,
-                    logger: logger),
-                eventLoop: loop)
+                    eventLoop: loop,
+                    configuration: configuration,
+                    role: isClient ? .client(server: far) : .server(target: far),
+                    idleTimeout: idleTimeout,
+                    logger: logger
+                ),
+                eventLoop: loop
+            )
         }.get()
         let channel = try await Self.bindUDP(listen, on: loop) { relay.value.receive($0) }
         try await loop.submit { relay.value.channel = channel }.get()
         return TunnelService(
             listeningURLs: [ListeningAddress.url(transport: .udp, address: channel.localAddress)],
             readTotals: { (try? await loop.submit { relay.value.totals() }.get()) ?? TunnelTotals() },
-            stop: { try? await loop.submit { relay.value.close() }.get() })
+            stop: { try? await loop.submit { relay.value.close() }.get() }
+        )
     }
 }
