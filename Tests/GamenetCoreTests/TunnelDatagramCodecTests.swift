@@ -102,7 +102,9 @@ import Testing
         let crypto = TunnelCrypto(suite: .chacha20Poly1305, key: "k", tunnelID: 1, role: .client)
         var sender = try TunnelDatagramCodec(cipher: .native(crypto), fec: fec)
         var receiver = try TunnelDatagramCodec(
-            cipher: .native(TunnelCrypto(suite: .chacha20Poly1305, key: "k", tunnelID: 1, role: .server)), fec: fec)
+            cipher: .native(TunnelCrypto(suite: .chacha20Poly1305, key: "k", tunnelID: 1, role: .server)),
+            fec: fec
+        )
         var generator = SplitMix64(seed: 6)
         var loss = SplitMix64(seed: 7)
         var delivered: [ByteBuffer] = []
