@@ -46,6 +46,7 @@ package final class TunnelMuxConnection {
     private var smuxTask: Scheduled<Void>?
     private var fecTask: Scheduled<Void>?
     private var isProcessingScheduled = false
+    private var isFlushScheduled = false
     private var outgoing: [ByteBuffer] = []
     private var incoming: [ByteBuffer] = []
     private var events: [SmuxSession.Event] = []
@@ -148,7 +149,13 @@ package final class TunnelMuxConnection {
             self.counters.bytesOut += datagram.readableBytes
             self.udp.write(AddressedEnvelope(remoteAddress: self.peer, data: datagram), promise: nil)
         }
-        self.udp.flush()
+        // One flush for everything written in this loop tick: NIO then sends the datagrams with one sendmmsg.
+        guard !self.isFlushScheduled else { return }
+        self.isFlushScheduled = true
+        self.eventLoop.assumeIsolated().execute {
+            self.isFlushScheduled = false
+            self.udp.flush()
+        }
     }
 
     private func armFECTimer() {
