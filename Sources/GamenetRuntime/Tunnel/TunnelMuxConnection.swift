@@ -132,6 +132,9 @@ package final class TunnelMuxConnection {
     /// The codec's counters, for statistics.
     package var codecState: TunnelDatagramCodec { self.codec }
 
+    /// KCP datagrams refused (another conv, a bad length or command).
+    package var refusedKCPDatagrams: Int { self.driver.refusedDatagrams }
+
     /// Retransmissions KCP made on timeout.
     package var retransmissions: Int { self.driver.session.timeoutRetransmissions }
 

@@ -11,6 +11,7 @@ package struct TunnelTotals: Hashable, Sendable {
     package var fecFailed = 0
     package var retransmissions = 0
     package var cryptoFailures = 0
+    package var refusedKCP = 0
 
     package init() {}
 
@@ -27,6 +28,7 @@ package struct TunnelTotals: Hashable, Sendable {
         }
         self.cryptoFailures += codec.cryptoFailures
         self.retransmissions += flow.retransmissions
+        self.refusedKCP += flow.refusedKCPDatagrams
     }
 
     mutating func add(_ flow: TunnelDatagramFlow) {
@@ -47,6 +49,7 @@ package struct TunnelTotals: Hashable, Sendable {
     package var json: String {
         #"{"flows":\#(flows),"packets_in":\#(packetsIn),"packets_out":\#(packetsOut),"bytes_in":\#(bytesIn),"#
             + #""bytes_out":\#(bytesOut),"fec_recovered":\#(fecRecovered),"fec_failed":\#(fecFailed),"#
-            + #""retransmits":\#(retransmissions),"crypto_failures":\#(cryptoFailures)}"#
+            + #""retransmits":\#(retransmissions),"crypto_failures":\#(cryptoFailures),"#
+            + #""kcp_refused":\#(refusedKCP)}"#
     }
 }
