@@ -24,7 +24,7 @@ package struct GamenetCommand: AsyncParsableCommand {
             unreachable, timed out), 70 internal error, 74 I/O error.
             """,
         version: GamenetCommand.version,
-        subcommands: [Serve.self, Connect.self, Proxy.self, Impair.self, Bench.self]
+        subcommands: [Serve.self, Connect.self, Proxy.self, Tunnel.self, Impair.self, Bench.self]
     )
 
     package init() {}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+/// `gamenet tunnel --compat kcptun` against the real kcptun (Debian's `kcptun` package), both ways: gamenet's client
+/// to `kcptun-server`, and `kcptun-client` to gamenet's server, through a socat echo target on 127.0.0.1. Each case
+/// sends bytes on several parallel streams and reads every one back byte-exact.
+@Suite(
+    .enabled(if: Peers.available("kcptun-server"), "kcptun is not installed: apt-get install kcptun"),
+    .timeLimit(.minutes(2))
+)
+struct TunnelKcptunTests {
+    struct Case: CustomStringConvertible, Sendable {
+        var crypt: String
+        var smuxver: Int
+        var fec: (Int, Int)
+        var description: String { "crypt \(crypt), smux v\(smuxver), FEC \(fec.0):\(fec.1)" }
+
+        var gamenetArguments: [String] {
+            [
+                "--compat", "kcptun", "--crypt", crypt, "--smuxver", "\(smuxver)", "--fec", "\(fec.0):\(fec.1)",
+                "--nocomp", "--mode", "fast3", "--sndwnd", "256", "--rcvwnd", "256",
+            ]
+        }
+
+        var kcptunArguments: [String] {
+            [
+                "--crypt", crypt, "--smuxver", "\(smuxver)", "--datashard", "\(fec.0)", "--parityshard", "\(fec.1)",
+                "--nocomp", "--mode", "fast3", "--sndwnd", "256", "--rcvwnd", "256", "--quiet",
+            ]
+        }
+    }
+
+    static let cases: [Case] = [
+        Case(crypt: "none", smuxver: 1, fec: (10, 3)),
+        Case(crypt: "none", smuxver: 2, fec: (0, 0)),
+        Case(crypt: "aes", smuxver: 1, fec: (0, 0)),
+        Case(crypt: "aes", smuxver: 2, fec: (10, 3)),
+    ]
+
+    /// Bytes each stream sends and reads back.
+    static let bytesPerStream = 2 << 20
+    static let streams = 4
+
+    static func echoTarget() throws -> (ChildProcess, Int) {
+        try Launch.socatListening(["TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr", "PIPE"])
+    }
+
+    /// Opens `streams` connections to `port`; on each, one thread sends a seeded pattern while this one reads it
+    /// back; every byte must match.
+    static func echoThrough(port: Int, streams: Int = Self.streams, bytesPerStream: Int = Self.bytesPerStream) throws {
+        let failures = FailureList()
+        let group = DispatchGroup()
+        for index in 0..<streams {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    var payload = [UInt8](repeating: 0, count: bytesPerStream)
+                    var state = UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
+                    for offset in payload.indices {
+                        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                        payload[offset] = UInt8(truncatingIfNeeded: state >> 33)
+                    }
+                    let client = try TCPTestClient(port: port, timeout: 20)
+                    let sent = payload
+                    let sender = Thread { try? client.send(sent) }
+                    sender.start()
+                    let echoed = try client.receive(upTo: payload.count)
+                    if echoed != payload {
+                        let first =
+                            zip(echoed, payload).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                            ?? min(echoed.count, payload.count)
+                        throw TestFailure("stream \(index): \(echoed.count) bytes back, first difference at \(first)")
+                    }
+                } catch {
+                    failures.append("\(error)")
+                }
+            }.start()
+        }
+        guard group.wait(timeout: .now() + 60) == .success else { throw TestFailure("streams did not finish in 60 s") }
+        let all = failures.all
+        if !all.isEmpty { throw TestFailure(all.joined(separator: "; ")) }
+    }
+
+    @Test(arguments: Self.cases)
+    func gamenetClientToKcptunServer(_ testCase: Case) throws {
+        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
+        let (echo, echoPort) = try Self.echoTarget()
+        defer { echo.terminate() }
+        let udpPort = try Launch.closedUDPPort()
+        let server = try ChildProcess(
+            kcptunServer,
+            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
+                + testCase.kcptunArguments
+        )
+        defer { server.terminate() }
+        _ = try server.waitForStandardError(matching: "key derivation done")
+        let (client, port) = try Launch.gamenetListening(
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)"] + testCase.gamenetArguments
+        )
+        defer { client.terminate() }
+        try Self.echoThrough(port: port)
+    }
+
+    @Test(arguments: Self.cases)
+    func kcptunClientToGamenetServer(_ testCase: Case) throws {
+        let kcptunClient = try Peers.require("kcptun-client", package: "kcptun")
+        let (echo, echoPort) = try Self.echoTarget()
+        defer { echo.terminate() }
+        let (server, udpPort) = try Launch.gamenetListening(
+            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + testCase.gamenetArguments
+        )
+        defer { server.terminate() }
+        let tcpPort = try Launch.closedTCPPort()
+        let client = try ChildProcess(
+            kcptunClient,
+            ["--localaddr", "127.0.0.1:\(tcpPort)", "--remoteaddr", "127.0.0.1:\(udpPort)"]
+                + testCase.kcptunArguments
+        )
+        defer { client.terminate() }
+        _ = try client.waitForStandardError(matching: "key derivation done")
+        try Self.echoThrough(port: tcpPort)
+    }
+
+    @Test func bothWaysThroughTenPercentLoss() throws {
+        let testCase = Case(crypt: "aes", smuxver: 2, fec: (10, 3))
+        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
+        let kcptunClient = try Peers.require("kcptun-client", package: "kcptun")
+        let (echo, echoPort) = try Self.echoTarget()
+        defer { echo.terminate() }
+        // gamenet's client, through impair, to kcptun's server.
+        let udpPort = try Launch.closedUDPPort()
+        let server = try ChildProcess(
+            kcptunServer,
+            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
+                + testCase.kcptunArguments
+        )
+        defer { server.terminate() }
+        _ = try server.waitForStandardError(matching: "key derivation done")
+        let (impairUp, impairUpPort) = try Launch.gamenetListening(
+            ["impair", "udp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)", "--loss", "10%", "--seed", "3"])
+        defer { impairUp.terminate() }
+        let (client, port) = try Launch.gamenetListening(
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(impairUpPort)"] + testCase.gamenetArguments
+        )
+        defer { client.terminate() }
+        // kcptun's client, through impair, to gamenet's server.
+        let (gamenetServer, gamenetPort) = try Launch.gamenetListening(
+            ["tunnel", "server", "udp://127.0.0.1:0", "tcp://127.0.0.1:\(echoPort)"] + testCase.gamenetArguments
+        )
+        defer { gamenetServer.terminate() }
+        let (impairDown, impairDownPort) = try Launch.gamenetListening(
+            ["impair", "udp://127.0.0.1:0", "udp://127.0.0.1:\(gamenetPort)", "--loss", "10%", "--seed", "4"])
+        defer { impairDown.terminate() }
+        let tcpPort = try Launch.closedTCPPort()
+        let otherClient = try ChildProcess(
+            kcptunClient,
+            ["--localaddr", "127.0.0.1:\(tcpPort)", "--remoteaddr", "127.0.0.1:\(impairDownPort)"]
+                + testCase.kcptunArguments
+        )
+        defer { otherClient.terminate() }
+        _ = try otherClient.waitForStandardError(matching: "key derivation done")
+        try Self.echoThrough(port: port, streams: 2, bytesPerStream: 1 << 20)
+        try Self.echoThrough(port: tcpPort, streams: 2, bytesPerStream: 1 << 20)
+    }
+
+    @Test func compressionIsRefusedWithoutNocomp() throws {
+        let process = try ChildProcess(
+            Peers.gamenet,
+            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:9", "--compat", "kcptun"]
+        )
+        #expect(try process.waitForExit() == 64)
+        let lines = try process.waitForStandardError(matching: "gamenet: error: (.*--nocomp.*)")
+        #expect(lines[1].contains("snappy"))
+    }
+}
+
+/// Failures collected from several threads.
+final class FailureList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String] = []
+
+    func append(_ failure: String) {
+        self.lock.withLock { self.failures.append(failure) }
+    }
+
+    var all: [String] { self.lock.withLock { self.failures } }
+}
