@@ -173,13 +173,13 @@ _gamenet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|connect|proxy|impair|bench|help)
+    serve|connect|proxy|tunnel|impair|bench|help)
         # Offer subcommand argument completions
         "_gamenet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve connect proxy impair bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve connect proxy tunnel impair bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -384,6 +384,141 @@ _gamenet_proxy() {
         return
         ;;
     '--max-conns')
+        return
+        ;;
+    esac
+}
+
+_gamenet_tunnel() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __gamenet_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    client|server)
+        # Offer subcommand argument completions
+        "_gamenet_tunnel_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'client server' -- "${cur}"))
+        ;;
+    esac
+}
+
+_gamenet_tunnel_client() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --nocomp --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --compat --key --crypt --fec --fec-timeout --mode --mtu --sndwnd --rcvwnd --smuxver --streambuf --keepalive --udp-timeout)
+    __gamenet_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--compat')
+        __gamenet_add_completions -W 'kcptun'
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--crypt')
+        return
+        ;;
+    '--fec')
+        return
+        ;;
+    '--fec-timeout')
+        return
+        ;;
+    '--mode')
+        __gamenet_add_completions -W 'normal'$'\n''fast'$'\n''fast2'$'\n''fast3'$'\n''manual'
+        return
+        ;;
+    '--mtu')
+        return
+        ;;
+    '--sndwnd')
+        return
+        ;;
+    '--rcvwnd')
+        return
+        ;;
+    '--smuxver')
+        return
+        ;;
+    '--streambuf')
+        return
+        ;;
+    '--keepalive')
+        return
+        ;;
+    '--udp-timeout')
+        return
+        ;;
+    esac
+}
+
+_gamenet_tunnel_server() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --nocomp --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--log-level --compat --key --crypt --fec --fec-timeout --mode --mtu --sndwnd --rcvwnd --smuxver --streambuf --keepalive --udp-timeout)
+    __gamenet_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--log-level')
+        return
+        ;;
+    '--compat')
+        __gamenet_add_completions -W 'kcptun'
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--crypt')
+        return
+        ;;
+    '--fec')
+        return
+        ;;
+    '--fec-timeout')
+        return
+        ;;
+    '--mode')
+        __gamenet_add_completions -W 'normal'$'\n''fast'$'\n''fast2'$'\n''fast3'$'\n''manual'
+        return
+        ;;
+    '--mtu')
+        return
+        ;;
+    '--sndwnd')
+        return
+        ;;
+    '--rcvwnd')
+        return
+        ;;
+    '--smuxver')
+        return
+        ;;
+    '--streambuf')
+        return
+        ;;
+    '--keepalive')
+        return
+        ;;
+    '--udp-timeout')
         return
         ;;
     esac
