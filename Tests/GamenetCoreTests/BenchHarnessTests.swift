@@ -26,7 +26,9 @@ import FoundationXML
         var steps = 0
         while !probe.isFinished(now: now), steps < 5_000_000 {
             steps += 1
-            for message in probe.messagesDue(now: now) {
+            var due: [RoundTripProbe.Message] = []
+            probe.sendDue(now: now) { due.append($0) }
+            for message in due {
                 if let delay = latency(now) {
                     pending.append((now + delay, message))
                 }
@@ -147,7 +149,8 @@ import FoundationXML
 
     @Test func aReplyThatIsNotAwaitedIsIgnored() {
         var probe = RoundTripProbe(messageSize: 32, pacing: .closedLoop, start: 0, warmup: 0, duration: Self.second)
-        let due = probe.messagesDue(now: 0)
+        var due: [RoundTripProbe.Message] = []
+        probe.sendDue(now: 0) { due.append($0) }
         #expect(due.count == 1)
         var forged = ByteBuffer()
         probe.write(RoundTripProbe.Message(sequence: 99, intendedAt: 0), into: &forged)

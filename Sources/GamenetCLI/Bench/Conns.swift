@@ -72,6 +72,7 @@ extension GamenetCommand.Bench {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
             var results: [ConnectionScaleResult] = []
             var progress = BenchProgress(total: max(self.urls.count, 2))
+            // Cleared before the table, and on an error too.
             defer { progress.finish() }
             if self.urls.isEmpty {
                 for transport in [Transport.tcp, .ws] {

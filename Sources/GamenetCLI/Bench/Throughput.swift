@@ -78,7 +78,7 @@ extension GamenetCommand.Bench {
             do {
                 for (endpoint, window) in cases {
                     progress.starting("\(endpoint.transport) \(window == 0 ? "bulk" : "echo")")
-                    let benchmark = ThroughputBenchmark(
+                    var benchmark = ThroughputBenchmark(
                         endpoint: endpoint,
                         size: self.size.bytes,
                         window: window,
@@ -86,10 +86,9 @@ extension GamenetCommand.Bench {
                         duration: self.duration,
                         connector: connector
                     )
-                    var benchmarkWithConnections = benchmark
-                    benchmarkWithConnections.connections = self.connections
+                    benchmark.connections = self.connections
                     let cpuBefore = Self.processCPUSeconds()
-                    let meter = try await benchmarkWithConnections.run(group: group)
+                    let meter = try await benchmark.run(group: group)
                     results.append(
                         ThroughputResult(
                             transport: endpoint.transport.rawValue,

@@ -76,33 +76,38 @@ package struct RoundTripProbe: Sendable {
         self.nextIntended = start
     }
 
-    /// The messages due at `now`, in order; the caller sends each one.
-    package mutating func messagesDue(now: UInt64) -> [Message] {
-        var due: [Message] = []
+    /// Hands each message due at `now` to `send`, in order, and returns how many there were.
+    ///
+    /// A closure rather than an array, so that a round trip costs no allocation here. `send` must not touch this
+    /// probe; ``write(_:messageSize:into:)`` serializes a message without it.
+    @discardableResult
+    package mutating func sendDue(now: UInt64, _ send: (Message) -> Void) -> Int {
         switch self.pacing {
         case .closedLoop:
             if let awaiting, now &- self.awaitingSince >= self.replyTimeout {
                 self.awaiting = nil
                 if awaiting.intendedAt >= self.warmupEnd { self.recorder.lost += 1 }
             }
-            if self.awaiting == nil, now < self.end {
-                let message = self.makeMessage(intendedAt: now)
-                self.awaiting = message
-                self.awaitingSince = now
-                due.append(message)
-            }
+            guard self.awaiting == nil, now < self.end else { return 0 }
+            let message = self.makeMessage(intendedAt: now)
+            self.awaiting = message
+            self.awaitingSince = now
+            send(message)
+            return 1
         case .openLoop(let interval):
+            var count = 0
             while self.nextIntended <= now, self.nextIntended < self.end {
                 let message = self.makeMessage(intendedAt: self.nextIntended)
                 self.inFlight[message.sequence] = message.intendedAt
-                due.append(message)
                 self.nextIntended += interval
+                send(message)
+                count += 1
             }
+            return count
         }
-        return due
     }
 
-    /// When ``messagesDue(now:)`` should next be asked, or `nil` when only a reply can move the probe on.
+    /// When ``sendDue(now:_:)`` should next be called, or `nil` when only a reply can move the probe on.
     package var nextWakeUp: UInt64? {
         switch self.pacing {
         case .closedLoop:
@@ -160,9 +165,14 @@ package struct RoundTripProbe: Sendable {
 
     /// Writes `message` as `messageSize` bytes: the header, then filler.
     package func write(_ message: Message, into buffer: inout ByteBuffer) {
+        Self.write(message, messageSize: self.messageSize, into: &buffer)
+    }
+
+    /// Writes `message` as `messageSize` bytes: the header, then filler.
+    package static func write(_ message: Message, messageSize: Int, into buffer: inout ByteBuffer) {
         buffer.writeInteger(message.sequence)
         buffer.writeInteger(message.intendedAt)
-        buffer.writeRepeatingByte(0x5A, count: self.messageSize - Self.headerLength)
+        buffer.writeRepeatingByte(0x5A, count: messageSize - Self.headerLength)
     }
 
     private mutating func makeMessage(intendedAt: UInt64) -> Message {

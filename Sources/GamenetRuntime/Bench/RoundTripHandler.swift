@@ -84,16 +84,16 @@ final class RoundTripHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func sendDue(context: ChannelHandlerContext) {
         guard !self.isDone else { return }
         let now = NIODeadline.now().uptimeNanoseconds
-        let due = self.probe.messagesDue(now: now)
-        for message in due {
-            var buffer = self.outgoing ?? context.channel.allocator.buffer(capacity: self.probe.messageSize)
+        let size = self.probe.messageSize
+        let sent = self.probe.sendDue(now: now) { message in
+            var buffer = self.outgoing ?? context.channel.allocator.buffer(capacity: size)
             self.outgoing = nil
             buffer.clear()
-            self.probe.write(message, into: &buffer)
+            RoundTripProbe.write(message, messageSize: size, into: &buffer)
             context.write(self.wrapOutboundOut(buffer), promise: nil)
             self.outgoing = buffer
         }
-        if !due.isEmpty {
+        if sent > 0 {
             context.flush()
         }
         if self.probe.isFinished(now: now) {

@@ -91,6 +91,7 @@ package final class ShapedTunLink: Sendable {
         let thread = Thread {
             var models = initialModels
             var queue = ReleaseQueue<[UInt8]>()
+            var spare: [[UInt8]] = []
             var buffer = [UInt8](repeating: 0, count: 65_536)
             var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             while true {
@@ -126,15 +127,19 @@ package final class ShapedTunLink: Sendable {
                         counted.dropped += 1
                         continue
                     }
-                    let packet = Array(buffer[..<count])
-                    queue.insert(packet, release: release)
+                    // Packet storage is recycled: a released packet's array takes the next one's bytes.
+                    var packet = spare.popLast() ?? []
+                    packet.removeAll(keepingCapacity: true)
+                    packet.append(contentsOf: buffer[..<count])
                     if let copy = fate.duplicateRelease {
                         queue.insert(packet, release: copy)
                     }
+                    queue.insert(packet, release: release)
                 }
                 let now = NIODeadline.now()
                 while let packet = queue.popDue(now: now) {
                     _ = packet.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                    if spare.count < 1_024 { spare.append(packet) }
                 }
                 if counted != Counters() {
                     state.withLockedValue { state in

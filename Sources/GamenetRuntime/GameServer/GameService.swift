@@ -167,7 +167,7 @@ package final class GameService: Sendable {
                                 try operations.addHandler(
                                     ByteToMessageHandler(GameStreamFrameDecoder(maximumMessageSize: maximumMessageSize))
                                 )
-                                try operations.addHandler(GameStreamConnectionHandler(host: host))
+                                try operations.addHandler(GameConnectionHandler.stream(host: host))
                             case .http:
                                 try operations.configureWebSocketServer(policy: policy) { channel, _ in
                                     channel.eventLoop.makeCompletedFuture {
@@ -175,7 +175,7 @@ package final class GameService: Sendable {
                                         if let http = try? operations.context(handlerType: GameHTTPHandler.self) {
                                             operations.removeHandler(context: http, promise: nil)
                                         }
-                                        try operations.addHandler(GameWebSocketConnectionHandler(host: host))
+                                        try operations.addHandler(GameConnectionHandler.webSocket(host: host))
                                     }
                                 }
                                 let rejection = try operations.handler(type: WebSocketRejectionHandler.self)
