@@ -90,3 +90,61 @@ import Testing
         #expect(frames.allSatisfy { $0.encoding == .json })
     }
 }
+
+/// The bytes a frame is written as on each kind of connection.
+@Suite struct OutboundFrameWireTests {
+    private static func roomMessage(payloadSize: Int) throws -> EncodedGameMessage {
+        let message = GameMessage.roomMessage(
+            .init(
+                namespace: "/",
+                room: "lobby",
+                senderID: 42,
+                senderName: "alice",
+                payload: GamePayload(bytes: Array(repeating: UInt8(ascii: "x"), count: payloadSize))
+            )
+        )
+        return try EncodedGameMessage(message, channel: .reliable)
+    }
+
+    @Test(arguments: [0, 100, 300, 70_000])
+    func eachFramingWrapsTheMessageBytes(payloadSize: Int) throws {
+        let encoded = try Self.roomMessage(payloadSize: payloadSize)
+        for encoding in [GameEncoding.binary, .json] {
+            for sequence in [nil, 1, 9, 10, 12_345_678_901] as [UInt64?] {
+                let frame = OutboundFrame(sequence: sequence, encoded: encoded, encoding: encoding)
+                let message = frame.serialized()
+                #expect(frame.byteCount == message.readableBytes)
+
+                var stream = ByteBuffer()
+                frame.write(into: &stream, framing: .stream)
+                #expect(stream.readableBytes == frame.wireSize(framing: .stream))
+                #expect(stream.readInteger(as: UInt32.self) == UInt32(message.readableBytes))
+                #expect(stream == message)
+
+                var webSocket = ByteBuffer()
+                frame.write(into: &webSocket, framing: .webSocket)
+                #expect(webSocket.readableBytes == frame.wireSize(framing: .webSocket))
+                // RFC 6455 §5.2: FIN and the opcode, then an unmasked length in its shortest form.
+                #expect(webSocket.readInteger(as: UInt8.self) == (encoding == .json ? 0x81 : 0x82))
+                let length: Int
+                switch webSocket.readInteger(as: UInt8.self)! {
+                case 126: length = Int(webSocket.readInteger(as: UInt16.self)!)
+                case 127: length = Int(webSocket.readInteger(as: UInt64.self)!)
+                case let short:
+                    #expect(short < 126)
+                    length = Int(short)
+                }
+                #expect(length == message.readableBytes)
+                #expect(length > 125 || webSocket.readableBytes <= 125)
+                #expect(length > 65_535 || webSocket.readableBytes <= 65_535)
+                #expect(webSocket == message)
+
+                if encoding == .json {
+                    let decoded = try GameJSONCodec.decode(message)
+                    #expect(decoded.sequence == sequence)
+                    #expect(decoded.message == encoded.message)
+                }
+            }
+        }
+    }
+}

@@ -104,14 +104,23 @@ package enum GameMessage: Hashable, Sendable {
         case error = 0x50
         case warning = 0x51
 
-        /// The name of the type in the JSON form's `"type"` field.
-        package var jsonName: String { String(describing: self) }
+        /// The name of the type in the JSON form's `"type"` field: the case's name.
+        package var jsonName: String { Self.jsonNames[self]! }
 
         /// The type for a JSON `"type"` name.
         package init?(jsonName: String) {
-            guard let type = Self.allCases.first(where: { $0.jsonName == jsonName }) else { return nil }
+            guard let type = Self.typesByJSONName[jsonName] else { return nil }
             self = type
         }
+
+        // Made once: `String(describing:)` reflects on the case at every call, which a room of JSON clients would
+        // pay for on every message in and out.
+        private static let jsonNames: [MessageType: String] = Dictionary(
+            uniqueKeysWithValues: allCases.map { ($0, String(describing: $0)) }
+        )
+        private static let typesByJSONName: [String: MessageType] = Dictionary(
+            uniqueKeysWithValues: allCases.map { (String(describing: $0), $0) }
+        )
     }
 
     /// This message's type.

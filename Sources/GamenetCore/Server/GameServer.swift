@@ -157,11 +157,10 @@ package struct GameServer {
         on connection: ConnectionID,
         now: NIODeadline
     ) -> [GameServerAction] {
-        guard let sessionID = self.connections[connection]?.sessionID, var session = self.sessions[sessionID] else {
+        guard let sessionID = self.connections[connection]?.sessionID, self.sessions[sessionID] != nil else {
             return []
         }
-        session.queuedBytes = bytes
-        self.sessions[sessionID] = session
+        self.sessions[sessionID]?.queuedBytes = bytes
         if bytes > self.configuration.outgoingQueueLimit {
             self.endSession(sessionID, goodbye: .slowConsumer, message: "outgoing queue over its limit", now: now)
         }

@@ -47,37 +47,48 @@ package struct SessionTable: RoomFanout {
     /// Delivers one message to one session: sequenced and kept for replay when it is reliable, over UDP when it is
     /// unreliable and the session has bound an address.
     mutating func deliver(_ message: EncodedGameMessage, to recipient: UInt64) {
-        // The session is changed where it lies in the dictionary: a copy taken out and put back would copy its replay
-        // buffer on every message.
+        // The session is changed where it lies in the dictionary, through `inout`: a copy taken out and put back would
+        // copy its replay buffer, and even a copy only read from retains each of its buffers and sets, on every
+        // message to every member.
         guard let index = self.sessions.index(forKey: recipient) else { return }
+        switch Self.route(message, in: &self.sessions.values[index]) {
+        case .nowhere:
+            if message.channel == .unreliable {
+                self.metrics.countDrop(.unreliableUndeliverable)
+            }
+        case .connection(let connection, let frame):
+            self.write(frame, on: connection, at: index)
+        case .datagram(let address):
+            self.sendDatagram(message.binary, to: address)
+        }
+    }
+
+    /// Where one message goes for one session.
+    private enum Route {
+        case nowhere
+        case connection(ConnectionID, OutboundFrame)
+        case datagram(SocketAddress)
+    }
+
+    /// Numbers a reliable message and keeps it for replay, and decides where a message goes for `session`.
+    private static func route(_ message: EncodedGameMessage, in session: inout GameSession) -> Route {
         switch message.channel {
         case .reliable:
-            let sequence = self.sessions.values[index].nextSequence
-            self.sessions.values[index].nextSequence += 1
-            self.sessions.values[index].replay.append(message, sequence: sequence)
-            let session = self.sessions.values[index]
-            guard let connection = session.connection, !session.isCutOff else { return }
-            self.write(
-                OutboundFrame(sequence: sequence, encoded: message, encoding: session.encoding),
-                on: connection,
-                at: index
+            let sequence = session.nextSequence
+            session.nextSequence += 1
+            session.replay.append(message, sequence: sequence)
+            guard let connection = session.connection, !session.isCutOff else { return .nowhere }
+            return .connection(
+                connection,
+                OutboundFrame(sequence: sequence, encoded: message, encoding: session.encoding)
             )
         case .unreliable:
-            let session = self.sessions.values[index]
-            guard let connection = session.connection, !session.isCutOff else {
-                self.metrics.countDrop(.unreliableUndeliverable)
-                return
-            }
+            guard let connection = session.connection, !session.isCutOff else { return .nowhere }
             if let address = session.udpAddress {
-                self.sendDatagram(message.binary, to: address)
-            } else {
-                // No UDP: the reliable connection carries it, unsequenced, as the fallback for blocked UDP.
-                self.write(
-                    OutboundFrame(sequence: nil, encoded: message, encoding: session.encoding),
-                    on: connection,
-                    at: index
-                )
+                return .datagram(address)
             }
+            // No UDP: the reliable connection carries it, unsequenced, as the fallback for blocked UDP.
+            return .connection(connection, OutboundFrame(sequence: nil, encoded: message, encoding: session.encoding))
         }
     }
 

@@ -37,7 +37,7 @@ final class GameConnectionHandler<Message>: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.host.flush()
+        self.host.flushAfterReads()
         context.fireChannelReadComplete()
     }
 

@@ -58,7 +58,7 @@ final class GameDatagramHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.host.flush()
+        self.host.flushAfterReads()
         context.fireChannelReadComplete()
     }
 

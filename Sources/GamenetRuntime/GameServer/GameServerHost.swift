@@ -1,7 +1,6 @@
 import GamenetCore
 import Logging
 import NIOCore
-import NIOWebSocket
 
 /// Runs one ``GameServer`` on one event loop: numbers the connections, feeds the server what they receive, carries
 /// out its actions and keeps its timer armed.
@@ -19,7 +18,8 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// Where a connection's frames go.
     private enum Link {
-        case channel(any Channel)
+        /// A TCP or WebSocket connection: frames are written, framed, from the first handler of its pipeline.
+        case channel(any Channel, writer: GameWireWriter, framing: OutboundFrame.Framing)
         case kcp(GameKCPConversation)
     }
 
@@ -45,6 +45,8 @@ package final class GameServerHost: @unchecked Sendable {
     private var unflushedSet = Set<ConnectionID>()
     /// Whether datagrams were written since the last flush.
     private var hasUnflushedDatagrams = false
+    /// Whether a flush is queued to run after this event-loop iteration's reads.
+    private var isFlushQueued = false
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private let started = NIODeadline.now()
@@ -86,7 +88,16 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// A reliable connection is ready to carry frames; its id names it in the other calls.
     func open(_ channel: any Channel, transport: Transport) -> ConnectionID {
-        self.open(.channel(channel), transport: transport, from: channel.remoteAddress)
+        let writer = GameWireWriter()
+        // First in the pipeline, so that what it writes goes to the socket and nowhere else. Adding a handler to an
+        // active channel on its own loop cannot fail.
+        try? channel.pipeline.syncOperations.addHandler(writer, position: .first)
+        let framing: OutboundFrame.Framing = transport == .webSocket ? .webSocket : .stream
+        return self.open(
+            .channel(channel, writer: writer, framing: framing),
+            transport: transport,
+            from: channel.remoteAddress
+        )
     }
 
     /// A KCP conversation opened on the UDP port.
@@ -134,7 +145,20 @@ package final class GameServerHost: @unchecked Sendable {
         self.run(self.server.receiveDatagram(bytes, from: address, now: .now()), flushing: false)
     }
 
-    /// A read completed: sends what its frames wrote, and tells the server what each connection still holds.
+    /// A read completed: what its frames wrote goes out once every channel with input in this iteration of the event
+    /// loop has been read, so that a member of a busy room gets the messages of several senders in one write.
+    func flushAfterReads() {
+        self.loop.preconditionInEventLoop()
+        guard !self.isFlushQueued else { return }
+        self.isFlushQueued = true
+        // Tasks submitted from the loop run after the I/O events of the current iteration, before the next wait.
+        self.loop.execute { [self] in
+            self.isFlushQueued = false
+            self.flush()
+        }
+    }
+
+    /// Sends what was written, and tells the server what each connection still holds.
     func flush() {
         self.loop.preconditionInEventLoop()
         if self.hasUnflushedDatagrams {
@@ -147,7 +171,7 @@ package final class GameServerHost: @unchecked Sendable {
         self.unflushedSet.removeAll(keepingCapacity: true)
         for id in written {
             switch self.connections[id]?.link {
-            case .channel(let channel): channel.flush()
+            case .channel(_, let writer, _): writer.flush()
             case .kcp(let conversation): conversation.flush(now: .now())
             case nil: break
             }
@@ -173,7 +197,7 @@ package final class GameServerHost: @unchecked Sendable {
         self.loop.preconditionInEventLoop()
         for connection in self.connections.values {
             switch connection.link {
-            case .channel(let channel): channel.close(promise: nil)
+            case .channel(let channel, _, _): channel.close(promise: nil)
             case .kcp(let conversation): conversation.close()
             }
         }
@@ -193,28 +217,22 @@ package final class GameServerHost: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let id, let frame):
-                guard let connection = self.connections[id] else { continue }
-                let channel: any Channel
+                // A connection that was told goodbye gets nothing after it (on WebSocket, the close frame is out).
+                guard let connection = self.connections[id], !connection.isClosing else { continue }
                 switch connection.link {
-                case .channel(let linkChannel):
-                    channel = linkChannel
+                case .channel(_, let writer, let framing):
+                    var bytes = writer.allocator.buffer(capacity: frame.wireSize(framing: framing))
+                    frame.write(into: &bytes, framing: framing)
+                    // Only a connection about to close needs to know when its last write is out.
+                    if closing.contains(id) {
+                        let promise = self.loop.makePromise(of: Void.self)
+                        writer.write(bytes, promise: promise)
+                        lastWrite[id] = promise.futureResult
+                    } else {
+                        writer.write(bytes, promise: nil)
+                    }
                 case .kcp(let conversation):
                     conversation.send(frame.serialized())
-                    if self.unflushedSet.insert(id).inserted {
-                        self.unflushed.append(id)
-                    }
-                    continue
-                }
-                // Only a connection about to close needs to know when its last write is out.
-                let promise = closing.contains(id) ? self.loop.makePromise(of: Void.self) : nil
-                if connection.transport == .webSocket {
-                    let message = WebSocketMessage(isText: frame.encoding == .json, data: frame.serialized())
-                    channel.write(message, promise: promise)
-                } else {
-                    channel.write(frame.serialized(forStream: true), promise: promise)
-                }
-                if let promise {
-                    lastWrite[id] = promise.futureResult
                 }
                 if self.unflushedSet.insert(id).inserted {
                     self.unflushed.append(id)
@@ -229,13 +247,13 @@ package final class GameServerHost: @unchecked Sendable {
                 self.logger.info("closing \(connection.transport.rawValue) \(id): \(reason)")
                 let channel: any Channel
                 switch connection.link {
-                case .channel(let linkChannel):
+                case .channel(let linkChannel, let writer, _):
                     channel = linkChannel
+                    writer.flush()
                 case .kcp(let conversation):
                     conversation.finish(on: self.loop)
                     continue
                 }
-                channel.flush()
                 let transport = connection.transport
                 let loop = self.loop
                 (lastWrite[id] ?? self.loop.makeSucceededVoidFuture()).whenComplete { _ in
@@ -259,7 +277,7 @@ package final class GameServerHost: @unchecked Sendable {
     private func reportPendingBytes(of ids: some Sequence<ConnectionID>) {
         for id in ids {
             // KCP holds what the peer has not acknowledged in its own window.
-            guard let connection = self.connections[id], case .channel(let channel) = connection.link,
+            guard let connection = self.connections[id], case .channel(let channel, _, _) = connection.link,
                 let pending = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
                 pending != connection.reportedPendingBytes
             else { continue }

@@ -150,6 +150,8 @@ package final class GameService: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: ReceiveBuffers.allocator)
+            // A sender's burst is read whole before the host flushes, so each member gets it in one write.
+            .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 guard registry.count < limit else {
                     logger.warning("refusing connection: \(limit) connections already open")

@@ -1,14 +1,16 @@
-// Room fan-out load for gameserver-fanout.sh: MEMBERS WebSocket connections receive what one more connection
-// broadcasts, and the program counts the messages delivered per second.
+// Room fan-out load for gameserver-fanout.sh: ROOMS rooms of MEMBERS WebSocket connections each receive what one more
+// connection per room broadcasts, and the program counts the messages delivered per second.
 //
-//   fanout PORT MODE MEMBERS PAYLOAD WINDOW WARMUP SECONDS
+//   fanout PORT MODE ROOMS MEMBERS PAYLOAD WINDOW WARMUP SECONDS BURST
 //
-// MODE gamenet: every connection says clientHello and joins room "bench" in the JSON form (text frames), and the
-// sender sends broadcast messages. MODE plain: the connections only open, and the sender sends the payload itself,
-// which the server relays to every other connection. In both modes the sender keeps at most WINDOW messages ahead of
-// the slowest possible delivery: it sends message n only once MEMBERS * (n - WINDOW) messages have been delivered,
-// so neither server queues without bound. Prints "delivered RATE sent RATE members N" (per second, over SECONDS
-// after WARMUP), and exits 1 on any failure.
+// MODE gamenet: every connection says clientHello and joins room "bench-R" in the JSON form (text frames), and each
+// room's sender sends broadcast messages. MODE plain: the connections open the path "/bench-R" and the sender sends
+// the payload itself, which the server relays to every other connection on the same path. In both modes each sender
+// keeps at most WINDOW messages ahead of the slowest possible delivery in its room: it sends message n only once
+// MEMBERS * (n - WINDOW) messages have been delivered in the room, so neither server queues without bound. A sender
+// sends BURST messages at once (in one write), the way a game tick sends what accumulated since the last one; with
+// BURST 1 it sends each message as soon as the window allows. Prints "delivered RATE sent RATE members N" (per second,
+// over SECONDS after WARMUP; N counts every receiving member), and exits 1 on any failure.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
@@ -86,7 +88,7 @@ static void read_until(int fd, const char *needle) {
     }
 }
 
-static int open_member(int port, int gamenet) {
+static int open_member(int port, int gamenet, int room) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) die("socket");
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -94,14 +96,22 @@ static int open_member(int port, int gamenet) {
     if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) die("connect");
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const char *request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    // gamenet serves WebSocket on "/"; the plain server's rooms are paths.
+    char path[32] = "/";
+    if (!gamenet) snprintf(path, sizeof path, "/bench-%d", room);
+    char request[512];
+    snprintf(request, sizeof request,
+             "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+             path);
     write_all(fd, request, strlen(request));
     read_until(fd, "\r\n\r\n");
     if (gamenet) {
         send_text(fd, "{\"type\":\"clientHello\",\"versions\":[1]}");
         read_until(fd, "\"hello\"");
-        send_text(fd, "{\"type\":\"join\",\"namespace\":\"/\",\"room\":\"bench\"}");
+        char join[128];
+        snprintf(join, sizeof join, "{\"type\":\"join\",\"namespace\":\"/\",\"room\":\"bench-%d\"}", room);
+        send_text(fd, join);
         read_until(fd, "\"joined\"");
     }
     return fd;
@@ -147,17 +157,30 @@ static uint64_t count_frames(struct reader *r, const unsigned char *data, size_t
     return frames;
 }
 
+// One room: its sender and how far its messages have got.
+struct room {
+    int sender;
+    uint64_t sent, delivered;
+};
+
 int main(int argc, char **argv) {
-    if (argc != 8) {
-        fprintf(stderr, "usage: fanout PORT gamenet|plain MEMBERS PAYLOAD WINDOW WARMUP SECONDS\n");
+    if (argc != 10) {
+        fprintf(stderr, "usage: fanout PORT gamenet|plain ROOMS MEMBERS PAYLOAD WINDOW WARMUP SECONDS BURST\n");
         return 64;
     }
     int port = atoi(argv[1]);
     int gamenet = strcmp(argv[2], "gamenet") == 0;
-    int members = atoi(argv[3]);
-    int payload_size = atoi(argv[4]);
-    uint64_t window = (uint64_t)atoll(argv[5]);
-    double warmup = atof(argv[6]), seconds = atof(argv[7]);
+    int room_count = atoi(argv[3]);
+    int members = atoi(argv[4]);
+    int payload_size = atoi(argv[5]);
+    uint64_t window = (uint64_t)atoll(argv[6]);
+    double warmup = atof(argv[7]), seconds = atof(argv[8]);
+    uint64_t burst = (uint64_t)atoll(argv[9]);
+    if (room_count < 1 || members < 1 || window < 1 || burst < 1) {
+        fprintf(stderr, "fanout: ROOMS, MEMBERS, WINDOW and BURST must be positive\n");
+        return 64;
+    }
+    if (burst > window) burst = window;
 
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
@@ -166,27 +189,41 @@ int main(int argc, char **argv) {
     }
     int epoll = epoll_create1(0);
     if (epoll < 0) die("epoll_create1");
-    struct reader *readers = calloc((size_t)members, sizeof *readers);
-    for (int m = 0; m < members; m++) {
-        int fd = open_member(port, gamenet);
+    int total = room_count * members;
+    struct reader *readers = calloc((size_t)total, sizeof *readers);
+    int *member_room = calloc((size_t)total, sizeof *member_room);
+    struct room *rooms = calloc((size_t)room_count, sizeof *rooms);
+    if (!readers || !member_room || !rooms) die("calloc");
+    for (int m = 0; m < total; m++) {
+        member_room[m] = m / members;
+        int fd = open_member(port, gamenet, member_room[m]);
         struct epoll_event event = {.events = EPOLLIN, .data.u64 = ((uint64_t)m << 32) | (uint32_t)fd};
         if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) < 0) die("epoll_ctl");
     }
-    int sender = open_member(port, gamenet);
+    for (int r = 0; r < room_count; r++) rooms[r].sender = open_member(port, gamenet, r);
 
     char payload[4096];
     if (payload_size > (int)sizeof payload - 1) payload_size = (int)sizeof payload - 1;
     memset(payload, 'x', (size_t)payload_size);
     payload[payload_size] = 0;
-    char text[8192];
-    if (gamenet) {
-        snprintf(text, sizeof text, "{\"type\":\"broadcast\",\"namespace\":\"/\",\"room\":\"bench\",\"payload\":\"%s\"}",
-                 payload);
-    } else {
-        snprintf(text, sizeof text, "%s", payload);
+    // Every room's burst: the same message BURST times, one buffer per room since the room is in the message.
+    char **bursts = calloc((size_t)room_count, sizeof *bursts);
+    size_t *burst_lens = calloc((size_t)room_count, sizeof *burst_lens);
+    if (!bursts || !burst_lens) die("calloc");
+    for (int r = 0; r < room_count; r++) {
+        char text[8192], frame[8192];
+        if (gamenet) {
+            snprintf(text, sizeof text,
+                     "{\"type\":\"broadcast\",\"namespace\":\"/\",\"room\":\"bench-%d\",\"payload\":\"%s\"}", r, payload);
+        } else {
+            snprintf(text, sizeof text, "%s", payload);
+        }
+        size_t frame_len = text_frame(frame, text, strlen(text));
+        bursts[r] = malloc(frame_len * burst);
+        if (!bursts[r]) die("malloc");
+        for (uint64_t b = 0; b < burst; b++) memcpy(bursts[r] + b * frame_len, frame, frame_len);
+        burst_lens[r] = frame_len * burst;
     }
-    char frame[8192];
-    size_t frame_len = text_frame(frame, text, strlen(text));
 
     uint64_t sent = 0, delivered = 0, counted_sent = 0, counted_delivered = 0;
     double start = now_s(), measure_from = start + warmup, measure_until = measure_from + seconds;
@@ -197,16 +234,20 @@ int main(int argc, char **argv) {
         double now = now_s();
         if (!measuring && now >= measure_from) {
             measuring = 1;
+            fprintf(stderr, "measuring\n");
             counted_sent = sent;
             counted_delivered = delivered;
         }
         if (now >= measure_until) break;
-        // A burst of sends while the window allows it.
-        int burst = 0;
-        while (burst < 64 && (sent < window || delivered >= (sent - window) * (uint64_t)members)) {
-            write_all(sender, frame, frame_len);
-            sent++;
-            burst++;
+        // Each room's sender sends whole bursts while its window has room for one.
+        for (int r = 0; r < room_count; r++) {
+            struct room *room = &rooms[r];
+            for (int n = 0; n < 64 && (room->sent + burst <= window ||
+                                       room->delivered >= (room->sent + burst - window) * (uint64_t)members); n++) {
+                write_all(room->sender, bursts[r], burst_lens[r]);
+                room->sent += burst;
+                sent += burst;
+            }
         }
         int ready = epoll_wait(epoll, events, 256, 10);
         if (ready < 0) {
@@ -221,10 +262,12 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "fanout: member %d: connection closed by the server\n", m);
                 return 1;
             }
-            delivered += count_frames(&readers[m], buffer, (size_t)n);
+            uint64_t frames = count_frames(&readers[m], buffer, (size_t)n);
+            rooms[member_room[m]].delivered += frames;
+            delivered += frames;
         }
     }
     printf("delivered %.0f sent %.0f members %d\n", (double)(delivered - counted_delivered) / seconds,
-           (double)(sent - counted_sent) / seconds, members);
+           (double)(sent - counted_sent) / seconds, total);
     return 0;
 }
