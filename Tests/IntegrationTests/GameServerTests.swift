@@ -42,6 +42,25 @@ struct GameServerTests {
         #expect(try GameProtocolPeer.run("kcp", port: server.port).contains("ok kcp"))
     }
 
+    @Test func aClientThatNeverReadsIsCutOffWhileOthersGetEveryMessage() throws {
+        let server = try Self.startServer(["--queue-bytes", "256KiB", "--rate", "100000"])
+        defer { server.process.terminate() }
+        #expect(try GameProtocolPeer.run("stalled", port: server.port).contains("ok stalled"))
+    }
+
+    @Test(.enabled(if: KCPReferencePeer.isAvailable, KCPReferencePeer.missing))
+    func aKCPClientThatStopsAcknowledgingIsCutOff() throws {
+        let server = try Self.startServer(["--queue-bytes", "256KiB", "--rate", "100000"])
+        defer { server.process.terminate() }
+        #expect(try GameProtocolPeer.run("stalled-kcp", port: server.port).contains("ok stalled kcp"))
+    }
+
+    @Test func aThousandClientsChurningLeaveARoomBroadcastWhole() throws {
+        let server = try Self.startServer(["--rate", "1000"])
+        defer { server.process.terminate() }
+        #expect(try GameProtocolPeer.run("churn", port: server.port, timeout: 110).contains("ok churn"))
+    }
+
     @Test func sigtermSaysGoodbyeToEveryClientAndExitsZero() throws {
         let server = try Self.startServer(["--drain", "2s"])
         defer { server.process.terminate() }

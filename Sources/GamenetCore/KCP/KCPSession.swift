@@ -83,6 +83,15 @@ package struct KCPSession {
     /// Segments waiting to be sent or acknowledged (`ikcp_waitsnd`).
     package var waitingToSend: Int { self.sendQueue.count + self.sendBuffer.count }
 
+    /// Bytes of payload waiting to be sent or acknowledged: what a peer that does not keep up makes the sender hold.
+    /// Counted on demand (a walk over the two queues), for an owner that bounds them now and then, not per segment.
+    package var waitingBytes: Int {
+        var total = 0
+        for segment in self.sendQueue { total += segment.data.readableBytes }
+        for segment in self.sendBuffer { total += segment.data.readableBytes }
+        return total
+    }
+
     /// Whether every segment sent has been acknowledged.
     package var isIdle: Bool { self.sendQueue.isEmpty && self.sendBuffer.isEmpty }
 

@@ -10,12 +10,21 @@ package struct GameServerReport: Sendable {
     package var uptimeSeconds: Double
     /// Whether the server is draining its connections before it exits.
     package var isShuttingDown: Bool
+    /// The process's resident memory in bytes, when known.
+    package var residentBytes: Int?
 
-    package init(metrics: GameServerMetrics, connections: [String: Int], uptimeSeconds: Double, isShuttingDown: Bool) {
+    package init(
+        metrics: GameServerMetrics,
+        connections: [String: Int],
+        uptimeSeconds: Double,
+        isShuttingDown: Bool,
+        residentBytes: Int? = nil
+    ) {
         self.metrics = metrics
         self.connections = connections
         self.uptimeSeconds = uptimeSeconds
         self.isShuttingDown = isShuttingDown
+        self.residentBytes = residentBytes
     }
 
     /// The counters in the Prometheus text exposition format (version 0.0.4).
@@ -30,6 +39,12 @@ package struct GameServerReport: Sendable {
         }
         func single(_ name: String, _ type: String, _ help: String, _ value: Int) {
             metric(name, type, help, [("", String(value))])
+        }
+        if let resident = self.residentBytes {
+            // The name the Prometheus client libraries give it, so that existing dashboards find it.
+            lines.append("# HELP process_resident_memory_bytes Resident memory size in bytes.")
+            lines.append("# TYPE process_resident_memory_bytes gauge")
+            lines.append("process_resident_memory_bytes \(resident)")
         }
         let m = self.metrics
         metric(
@@ -120,6 +135,7 @@ package struct GameServerReport: Sendable {
             ("drops", drops),
             ("roundTripSamples", String(samples)),
             ("meanRoundTripMilliseconds", String(meanRTT)),
+            ("residentBytes", self.residentBytes.map { String($0) } ?? "null"),
         ])
     }
 }

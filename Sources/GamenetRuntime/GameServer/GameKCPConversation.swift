@@ -24,6 +24,9 @@ final class GameKCPConversation {
         try? self.driver?.send(frame)
     }
 
+    /// Bytes queued and not yet acknowledged by the peer.
+    var waitingBytes: Int { self.driver?.session.waitingBytes ?? 0 }
+
     /// Sends what is queued.
     func flush(now: NIODeadline) {
         self.driver?.flush(now: now)

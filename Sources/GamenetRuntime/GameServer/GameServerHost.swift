@@ -80,7 +80,8 @@ package final class GameServerHost: @unchecked Sendable {
             metrics: self.server.metrics,
             connections: byTransport,
             uptimeSeconds: Double((NIODeadline.now() - self.started).nanoseconds) / 1e9,
-            isShuttingDown: self.server.isShuttingDown
+            isShuttingDown: self.server.isShuttingDown,
+            residentBytes: ProcessMemory.ownResidentBytes
         )
     }
 
@@ -276,11 +277,18 @@ package final class GameServerHost: @unchecked Sendable {
     /// Tells the server how many bytes each connection still has to write, so it can cut off slow consumers.
     private func reportPendingBytes(of ids: some Sequence<ConnectionID>) {
         for id in ids {
-            // KCP holds what the peer has not acknowledged in its own window.
-            guard let connection = self.connections[id], case .channel(let channel, _, _) = connection.link,
-                let pending = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
-                pending != connection.reportedPendingBytes
-            else { continue }
+            guard let connection = self.connections[id] else { continue }
+            let pending: Int
+            switch connection.link {
+            case .channel(let channel, _, _):
+                guard let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes) else { continue }
+                pending = buffered
+            case .kcp(let conversation):
+                // KCP keeps what the peer has not acknowledged in its own queues; a peer that stops acknowledging
+                // would otherwise make them grow with every message.
+                pending = conversation.waitingBytes
+            }
+            guard pending != connection.reportedPendingBytes else { continue }
             self.connections[id]?.reportedPendingBytes = pending
             self.run(self.server.pendingBytesChanged(pending, on: id, now: .now()))
         }

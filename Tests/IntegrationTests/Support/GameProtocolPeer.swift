@@ -47,6 +47,7 @@ enum GameProtocolPeer {
         import socket
         import struct
         import sys
+        import time
         import urllib.request
 
         import websockets
@@ -197,10 +198,10 @@ enum GameProtocolPeer {
             async def open(self):
                 self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
 
-            async def login(self, resume=None):
+            async def login(self, resume=None, timeout=10):
                 await self.open()
                 self.send(client_hello(resume))
-                return await self.recv()
+                return await self.recv(timeout)
 
             def send(self, body):
                 self.writer.write(struct.pack(">I", len(body)) + body)
@@ -570,9 +571,225 @@ enum GameProtocolPeer {
             print("ok kcp")
 
 
-        SCENARIOS = {"kcp": over_kcp, "rooms": rooms, "resume": resume, "hostile": hostile, "shutdown": shutdown, "udp": udp}
+        def metrics(port):
+            text = urllib.request.urlopen("http://%s:%d/metrics" % (HOST, port), timeout=5).read().decode()
+            values = {}
+            for line in text.splitlines():
+                if line and not line.startswith("#"):
+                    name, value = line.rsplit(" ", 1)
+                    values[name] = float(value)
+            return values
+
+
+        async def wait_for_metric(port, name, at_least, timeout=20):
+            deadline = time.monotonic() + timeout
+            while True:
+                value = metrics(port).get(name, 0)
+                if value >= at_least:
+                    return value
+                check(time.monotonic() < deadline, "%s stayed at %r" % (name, value))
+                await asyncio.sleep(0.1)
+
+
+        async def stalled(port, count=16000, size=1000):
+            """A member that never reads (the server runs with --queue-bytes 256KiB): it is cut off as a slow consumer
+            while another member gets every message, and the server's memory stays bounded."""
+            carol = WSClient(port)
+            await carol.login()
+            await carol.send({"type": "join", "namespace": NS, "room": "hall", "name": "carol"})
+            await carol.expect("joined")
+            dave = TCPClient(port)
+            await dave.login()
+            dave.send(join("hall", "dave"))
+            await dave.expect("joined")
+            # The sloth: a small receive buffer, logged in and joined, then never read from again.
+            sloth = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sloth.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sloth.settimeout(10)
+            sloth.connect((HOST, port))
+            for body in (client_hello(), join("hall", "sloth")):
+                sloth.sendall(struct.pack(">I", len(body)) + body)
+            hello = b""
+            while b"sloth" not in hello:
+                hello += sloth.recv(4096)
+            sloth_id = struct.unpack(">Q", hello[4 + 3:4 + 11])[0]
+            rss_before = server_rss(port)
+
+            async def talk():
+                for n in range(count):
+                    dave.send(broadcast("hall", b"%06d" % n + b"x" * (size - 6)))
+                    if n % 100 == 99:
+                        await dave.writer.drain()
+                        await asyncio.sleep(0.005)
+
+            talker = asyncio.create_task(talk())
+            got = 0
+            exited = None
+            while got < count:
+                m = await carol.recv(timeout=20)
+                if m["type"] == "roomMessage":
+                    check(m["payload"].startswith("%06d" % got), "carol got message %r, expected %d" % (m["payload"][:6], got))
+                    got += 1
+                elif m["type"] == "memberExited":
+                    exited = m
+            await talker
+            check(exited is not None and exited["sessionID"] == sloth_id, "no memberExited for the sloth: %r" % exited)
+            values = metrics(port)
+            check(values['gamenet_sessions_ended_total{reason="slowConsumer"}'] == 1, "slow-consumer ends %r" % values)
+            # The sloth's unread messages are not kept: resident memory grew by far less than the 16 MB sent to it (the
+            # others' replay buffers hold up to 512 KiB each).
+            grown = server_rss(port) - rss_before
+            check(grown < count * size // 2, "server memory grew by %d bytes" % grown)
+            sloth.close()
+            await carol.ws.close()
+            print("ok stalled: carol got %d messages, the sloth was cut off, server memory +%d KiB" % (got, grown // 1024))
+
+
+        def server_rss(port):
+            """The server's resident memory in bytes, from /status."""
+            status = json.loads(urllib.request.urlopen("http://%s:%d/status" % (HOST, port), timeout=5).read())
+            return status["residentBytes"]
+
+
+        async def stalled_kcp(port, count=3000, size=1000):
+            """A KCP member that stops acknowledging: the server's KCP queue for it passes --queue-bytes and the session
+            is cut off while another member gets every message."""
+            carol = WSClient(port)
+            await carol.login()
+            await carol.send({"type": "join", "namespace": NS, "room": "hall", "name": "carol"})
+            await carol.expect("joined")
+            erin = KCPClient(port)
+            erin_hello = await erin.login()
+            erin.send(join("hall", "erin"))
+            await erin.expect("joined")
+            # From here on erin neither reads nor acknowledges: its KCP stays silent.
+            dave = TCPClient(port)
+            await dave.login()
+            dave.send(join("hall", "dave"))
+            await dave.expect("joined")
+
+            async def talk():
+                for n in range(count):
+                    dave.send(broadcast("hall", b"%06d" % n + b"x" * (size - 6)))
+                    if n % 100 == 99:
+                        await dave.writer.drain()
+                        await asyncio.sleep(0.005)
+
+            talker = asyncio.create_task(talk())
+            got = 0
+            exited = None
+            while got < count:
+                m = await carol.recv(timeout=20)
+                if m["type"] == "roomMessage":
+                    check(m["payload"].startswith("%06d" % got), "carol got %r, expected %d" % (m["payload"][:6], got))
+                    got += 1
+                elif m["type"] == "memberExited":
+                    exited = m
+            await talker
+            check(exited is not None and exited["sessionID"] == erin_hello["sessionID"], "kcp member not cut off: %r" % exited)
+            values = metrics(port)
+            check(values['gamenet_sessions_ended_total{reason="slowConsumer"}'] == 1, "slow-consumer ends %r" % values)
+            await carol.ws.close()
+            print("ok stalled kcp: carol got %d messages, the silent KCP member was cut off" % got)
+
+
+        async def churn(port, clients=1000, seconds=6):
+            """1,000 clients log in and join, leave and drop at random while a room broadcasts: an observer in that room
+            gets every broadcast once and in order, and the server ends with no session it should not have."""
+            import random
+            import resource
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+            rng = random.Random(7)
+            observer = TCPClient(port)
+            await observer.login()
+            observer.send(join("main", "observer"))
+            await observer.expect("joined")
+            speaker = WSClient(port)
+            await speaker.login()
+            await speaker.send({"type": "join", "namespace": NS, "room": "main", "name": "speaker"})
+            await speaker.expect("joined")
+
+            async def drain(client):
+                # Reads whatever the server sends, answering pings, until the connection ends.
+                try:
+                    while True:
+                        await client.recv(timeout=60)
+                except Exception:
+                    pass
+
+            async def churner(n):
+                # Logins arrive over about two seconds, as a crowd does, not in one burst past the listen backlog.
+                await asyncio.sleep(n * 0.002)
+                client = TCPClient(port)
+                # One Python process plays 1,000 clients: on a small machine its own loop can lag by seconds.
+                hello = await client.login(timeout=40)
+                check(hello["type"] == "hello", "churner %d: %r" % (n, hello))
+                reader_task = asyncio.create_task(drain(client))
+                end = time.monotonic() + seconds
+                joined = set()
+                while time.monotonic() < end:
+                    # Mostly small side rooms, sometimes the broadcasting one: every join and leave is an event for
+                    # each member of the room, which this one Python process has to read for all 1,000 clients.
+                    room = "main" if rng.random() < 0.05 else "side-%d" % rng.randrange(100)
+                    if room in joined and rng.random() < 0.5:
+                        client.send(b"\x22" + string(NS) + string(room))
+                        joined.discard(room)
+                    elif room not in joined and len(joined) < 4:
+                        client.send(join(room, "c%d" % n))
+                        joined.add(room)
+                    await asyncio.sleep(rng.uniform(0.2, 1.0))
+                if rng.random() < 0.5:
+                    client.drop()
+                else:
+                    client.writer.close()
+                reader_task.cancel()
+
+            sent = 0
+
+            async def speak():
+                nonlocal sent
+                end = time.monotonic() + seconds + 1
+                while time.monotonic() < end:
+                    await speaker.send({"type": "broadcast", "namespace": NS, "room": "main", "payload": "m%d" % sent})
+                    sent += 1
+                    await asyncio.sleep(0.01)
+
+            got = []
+
+            async def observe():
+                # Until the speaker's last word, "end".
+                while True:
+                    m = await observer.recv(timeout=40)
+                    if m["type"] == "roomMessage" and m["senderName"] == "speaker":
+                        if m["payload"] == b"end":
+                            return
+                        got.append(m["payload"].decode())
+
+            speaking = asyncio.create_task(speak())
+            observing = asyncio.create_task(observe())
+            logins = [asyncio.create_task(churner(n)) for n in range(clients)]
+            for task in logins:
+                await task
+            await speaking
+            await speaker.send({"type": "broadcast", "namespace": NS, "room": "main", "payload": "end"})
+            await asyncio.wait_for(observing, 40)
+            check(got == ["m%d" % n for n in range(sent)], "observer got %d of %d in order" % (len(got), sent))
+            # Every churner is gone: only the observer's and the speaker's sessions stay, the others end within the
+            # resume window (dropped) or at once (closed); rooms without members are gone.
+            status = json.loads(urllib.request.urlopen("http://%s:%d/status" % (HOST, port), timeout=5).read())
+            check(status["status"] == "running", "status %r" % status)
+            check(status["connections"]["tcp"] == 1 and status["connections"]["websocket"] == 1, "connections %r" % status)
+            values = metrics(port)
+            check(values["gamenet_sessions_started_total"] >= clients + 2, "sessions started %r" % values)
+            await speaker.ws.close()
+            print("ok churn: %d clients, observer got all %d broadcasts in order" % (clients, sent))
+
+
+        SCENARIOS = {"kcp": over_kcp, "rooms": rooms, "resume": resume, "hostile": hostile, "shutdown": shutdown, "udp": udp,
+                     "stalled": stalled, "stalled-kcp": stalled_kcp, "churn": churn}
 
         if __name__ == "__main__":
-            asyncio.run(asyncio.wait_for(SCENARIOS[sys.argv[1]](int(sys.argv[2])), 60))
+            asyncio.run(asyncio.wait_for(SCENARIOS[sys.argv[1]](int(sys.argv[2])), 90))
         """#
 }

@@ -8,7 +8,16 @@ import Musl
 package enum ProcessMemory {
     /// The resident set size of process `pid` (`VmRSS`), in bytes, or `nil` if it cannot be read.
     package static func residentBytes(pid: Int32) -> Int? {
-        guard let status = Self.read("/proc/\(pid)/status") else { return nil }
+        Self.residentBytes(statusFile: "/proc/\(pid)/status")
+    }
+
+    /// The resident set size of this process, in bytes, or `nil` if it cannot be read.
+    package static var ownResidentBytes: Int? {
+        Self.residentBytes(statusFile: "/proc/self/status")
+    }
+
+    private static func residentBytes(statusFile: String) -> Int? {
+        guard let status = Self.read(statusFile) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
             // "VmRSS:     12345 kB"
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
