@@ -268,7 +268,7 @@ _gamenet_serve() {
 
 _gamenet_connect() {
     repeating_flags=(--verbose -v)
-    non_repeating_flags=(--quiet -q --text --echo --json --no-resume --version -h --help)
+    non_repeating_flags=(--quiet -q --text --echo --json --no-resume --udp --version -h --help)
     repeating_options=(-H --header --subprotocol)
     non_repeating_options=(--log-level --framing --wait --connect-timeout --origin --handshake-timeout --max-message-size --ping-interval --ping-timeout --kcp-timeout --send --count --room --namespace --name --transport)
     __gamenet_offer_flags_options 1

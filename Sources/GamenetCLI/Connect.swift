@@ -16,13 +16,16 @@ extension GamenetCommand {
                 With --room it is a client of the game server (`gamenet serve`): it joins the room, prints what \
                 happens there as lines ([lobby] alice: hello) or JSON lines (--json), broadcasts each line of \
                 input to the room, and when its connection drops it connects again and resumes its session, \
-                getting every message it missed (unless --no-resume). Input's end says goodbye and exits 0.
+                getting every message it missed (unless --no-resume). A line "/rtt" prints the round-trip time \
+                to the server (over UDP too when bound); "//" starts a message with "/". With --udp it binds a \
+                UDP socket to the session and broadcasts over it. Input's end says goodbye and exits 0.
                 Examples:
                   echo hello | gamenet connect tcp://127.0.0.1:7350
                   gamenet connect udp://127.0.0.1:7350 --send ping --count 1
                   gamenet connect ws://127.0.0.1:7350/ --text
                   gamenet connect "kcp://127.0.0.1:7350?mode=fast3"
                   gamenet connect tcp://127.0.0.1:7350 --room lobby --name alice
+                  gamenet connect ws://127.0.0.1:7350/ --room lobby --udp
                 """
         )
 
@@ -70,6 +73,14 @@ extension GamenetCommand {
         @Flag(help: "With --room, exit when the connection drops instead of reconnecting and resuming the session.")
         var noResume = false
 
+        @Flag(
+            help: """
+                With --room, bind a UDP socket to the session and broadcast each line over it (the unreliable channel); \
+                without an answer from the server it falls back to the reliable connection.
+                """
+        )
+        var udp = false
+
         /// A transport the game client speaks.
         enum GameTransport: String, ExpressibleByArgument, CaseIterable {
             case tcp
@@ -92,8 +103,8 @@ extension GamenetCommand {
                 guard case .network(let network) = self.url, network.transport != .udp || self.transport != nil else {
                     throw ValidationError("--room needs a tcp://, ws:// or kcp:// URL, or --transport")
                 }
-            } else if self.json || self.transport != nil || self.noResume || self.name != nil {
-                throw ValidationError("--json, --transport, --name and --no-resume go with --room")
+            } else if self.json || self.transport != nil || self.noResume || self.name != nil || self.udp {
+                throw ValidationError("--json, --transport, --name, --no-resume and --udp go with --room")
             }
         }
 
@@ -113,6 +124,7 @@ extension GamenetCommand {
                 configuration.name = self.name
                 configuration.printsJSON = self.json
                 configuration.resumes = !self.noResume
+                configuration.bindsUDP = self.udp
                 if let send = self.send {
                     configuration.input = .bytes(Array(send.utf8))
                 }

@@ -52,6 +52,39 @@ struct GameConnectTests {
         #expect(try alice.waitForExit() == 0)
     }
 
+    @Test func aConnectClientWithUDPBroadcastsOverUDPAndMeasuresRoundTrips() throws {
+        let server = try Launch.gamenetListening(["serve", "--listen", "127.0.0.1:0"])
+        defer { server.process.terminate() }
+        let bob = try ChildProcess(
+            Peers.gamenet,
+            ["connect", "ws://127.0.0.1:\(server.port)/", "--room", "field", "--name", "bob", "--json"]
+        )
+        defer { bob.terminate() }
+        #expect(Self.waitForOutput(bob, containing: #""type":"joined""#).contains(#""name":"bob""#))
+        let alice = try ChildProcess(
+            Peers.gamenet,
+            ["connect", "tcp://127.0.0.1:\(server.port)", "--room", "field", "--name", "alice", "--udp"]
+        )
+        defer { alice.terminate() }
+        #expect(Self.waitForOutput(alice, containing: "UDP bound").contains("[field] * UDP bound"))
+
+        try alice.write(Data("/rtt\nover udp\n//slash\n".utf8))
+        let aliceSees = Self.waitForOutput(alice, containing: "rtt tcp")
+        #expect(aliceSees.contains("[field] * rtt udp ") && aliceSees.contains("[field] * rtt tcp "))
+        // Unreliable messages are never sequenced: the JSON has no "seq".
+        let bobSees = Self.waitForOutput(bob, containing: #""payload":"/slash""#)
+        let lines = bobSees.split(separator: "\n").filter { $0.contains(#""type":"roomMessage""#) }
+        #expect(lines.count == 2 && lines.allSatisfy { !$0.contains(#""seq""#) })
+        #expect(lines.first?.contains(#""payload":"over udp""#) == true)
+
+        try bob.write(Data("/rtt\n".utf8))
+        #expect(Self.waitForOutput(bob, containing: #""type":"rtt""#).contains(#""transport":"ws""#))
+        try alice.closeInput()
+        #expect(try alice.waitForExit() == 0)
+        try bob.closeInput()
+        #expect(try bob.waitForExit() == 0)
+    }
+
     @Test func aConnectClientWhoseLinkDropsResumesAndPrintsWhatItMissedOnce() throws {
         let server = try Launch.gamenetListening(["serve", "--listen", "127.0.0.1:0"])
         defer { server.process.terminate() }

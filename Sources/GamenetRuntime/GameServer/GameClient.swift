@@ -19,6 +19,8 @@ package final class GameClient: Sendable {
         package var printsJSON = false
         /// Connect again and resume after a dropped connection.
         package var resumes = true
+        /// Bind a UDP socket to the session and broadcast over it (the unreliable channel).
+        package var bindsUDP = false
         /// How many times in a row to try to connect again before giving up.
         package var reconnectAttempts = 30
         /// How long to wait before the first attempt; the wait doubles after each failure, up to ``maximumReconnectDelay``.
@@ -42,6 +44,10 @@ package final class GameClient: Sendable {
         case closed(generation: Int)
         case line(String)
         case inputEnded
+        /// A datagram from the server's UDP port.
+        case datagram(ByteBuffer)
+        /// A timer of the UDP binding (``GameClientDatagrams``).
+        case datagramTimer(round: Int)
     }
 
     private let configuration: Configuration
@@ -64,6 +70,8 @@ package final class GameClient: Sendable {
         var generation = 0
         var channel = try await self.connect(generation: generation, events: continuation, group: group)
         self.sendHello(on: channel, state: state)
+        var datagrams: GameClientDatagrams?
+        defer { datagrams?.close() }
         var pendingLines: [String] = []
         var inputEnded = false
         var failures = 0
@@ -74,7 +82,7 @@ package final class GameClient: Sendable {
                     pendingLines.append(line)
                     continue
                 }
-                self.broadcast(line, on: channel)
+                self.input(line, on: channel, datagrams: datagrams)
             case .inputEnded:
                 inputEnded = true
                 // Lines typed before the join go out once joined, and the goodbye after them.
@@ -86,10 +94,14 @@ package final class GameClient: Sendable {
             case .frame(let bytes, let frameGeneration):
                 guard frameGeneration == generation else { continue }
                 let outcome = try self.handle(bytes, state: &state, channel: channel)
+                if state.needsUDPBind, let credentials = state.credentials {
+                    state.needsUDPBind = false
+                    datagrams = await self.bindUDP(credentials, state: state, datagrams: datagrams, events: continuation, group: group)
+                }
                 if state.isJoined {
                     failures = 0
                     for line in pendingLines {
-                        self.broadcast(line, on: channel)
+                        self.input(line, on: channel, datagrams: datagrams)
                     }
                     pendingLines.removeAll()
                     if inputEnded {
@@ -102,8 +114,16 @@ package final class GameClient: Sendable {
                     try? await channel.close(mode: .all)
                     throw error
                 }
+            case .datagram(let bytes):
+                self.handleDatagram(bytes, datagrams: datagrams, names: state.names)
+            case .datagramTimer(let round):
+                if datagrams?.timerFired(round: round) == true {
+                    self.notice("no answer to the UDP bind; everything goes over the reliable connection")
+                }
             case .closed(let closedGeneration):
                 guard closedGeneration == generation else { continue }
+                // The server forgets a session's UDP address when its reliable connection closes.
+                datagrams?.forget()
                 guard self.configuration.resumes, state.sessionID != nil else {
                     throw GamenetError(.unavailable, "connection to \(self.configuration.endpoint) closed")
                 }
@@ -142,6 +162,16 @@ package final class GameClient: Sendable {
         var isJoined = false
         /// The display names of the room's members, to name those who leave.
         var names: [UInt64: String] = [:]
+        /// The server's UDP port and keepalive interval, from the hello.
+        var udpPort = 0
+        var udpKeepaliveInterval: TimeAmount = .seconds(25)
+        /// Whether a hello or a resume just came and the UDP side should bind.
+        var needsUDPBind = false
+
+        var credentials: SessionCredentials? {
+            guard let sessionID, let key else { return nil }
+            return SessionCredentials(sessionID: sessionID, key: key)
+        }
     }
 
     private enum Outcome {
@@ -191,16 +221,22 @@ package final class GameClient: Sendable {
         switch message {
         case .hello(let hello):
             state = SessionState(sessionID: hello.sessionID, key: hello.key)
+            state.udpPort = Int(hello.udpPort)
+            state.udpKeepaliveInterval = .milliseconds(Int64(max(hello.udpKeepaliveIntervalMilliseconds, 1_000)))
+            state.needsUDPBind = self.configuration.bindsUDP
             self.send(
                 .join(.init(namespace: self.configuration.namespace, room: self.configuration.room, name: self.configuration.name)),
                 on: channel
             )
         case .resumeAccepted:
             state.isJoined = true
+            state.needsUDPBind = self.configuration.bindsUDP
         case .joined(let joined) where joined.namespace == self.configuration.namespace && joined.room == self.configuration.room:
             state.isJoined = true
         case .ping(let ping):
             self.send(.pong(.init(timestamp: ping.timestamp)), on: channel)
+        case .pong(let pong):
+            self.printRoundTrip(since: pong.timestamp, over: self.configuration.endpoint.transport.rawValue)
         case .error(let error) where !state.isJoined:
             return .ended(GamenetError(.unavailable, "cannot join \(self.configuration.room): \(error.message)"))
         case .goodbye(let goodbye):
@@ -214,13 +250,90 @@ package final class GameClient: Sendable {
         return .goOn
     }
 
-    private func broadcast(_ line: String, on channel: any Channel) {
+    /// One line of input: a command (`/rtt`), or a message for the room. `//` starts a message with `/`.
+    private func input(_ line: String, on channel: any Channel, datagrams: GameClientDatagrams?) {
+        guard line.hasPrefix("/"), !line.hasPrefix("//") else {
+            self.broadcast(line.hasPrefix("//") ? String(line.dropFirst()) : line, on: channel, datagrams: datagrams)
+            return
+        }
+        switch line.trimmingCharacters(in: .whitespaces) {
+        case "/rtt":
+            // The server answers a ping with a pong carrying the same timestamp: the client's monotonic clock.
+            let ping = GameMessage.ping(.init(timestamp: UInt64(NIODeadline.now().uptimeNanoseconds)))
+            self.send(ping, on: channel)
+            if datagrams?.state == .bound {
+                datagrams?.send(ping)
+            }
+        default:
+            self.notice("unknown command \(line); /rtt measures the round trip, // starts a message with /")
+        }
+    }
+
+    /// Broadcasts a line to the room: over UDP once bound with `--udp` (the unreliable channel), else on the
+    /// reliable connection.
+    private func broadcast(_ line: String, on channel: any Channel, datagrams: GameClientDatagrams?) {
         let broadcast = GameMessage.Broadcast(
             namespace: self.configuration.namespace,
             room: self.configuration.room,
+            channel: self.configuration.bindsUDP ? .unreliable : .reliable,
             payload: GamePayload(string: line)
         )
-        self.send(.broadcast(broadcast), on: channel)
+        if let datagrams, datagrams.state == .bound {
+            datagrams.send(.broadcast(broadcast))
+        } else {
+            self.send(.broadcast(broadcast), on: channel)
+        }
+    }
+
+    // MARK: - UDP
+
+    /// Opens the UDP socket on first use and binds it to the session.
+    private func bindUDP(
+        _ credentials: SessionCredentials,
+        state: SessionState,
+        datagrams: GameClientDatagrams?,
+        events: AsyncStream<Event>.Continuation,
+        group: any EventLoopGroup
+    ) async -> GameClientDatagrams? {
+        guard state.udpPort != 0 else {
+            self.notice("the server has no UDP port; everything goes over the reliable connection")
+            return datagrams
+        }
+        var opened = datagrams
+        if opened == nil {
+            do {
+                opened = try await GameClientDatagrams.open(
+                    host: self.configuration.endpoint.host,
+                    port: state.udpPort,
+                    events: events,
+                    group: group
+                )
+            } catch {
+                self.notice("cannot open a UDP socket (\(error)); everything goes over the reliable connection")
+                return nil
+            }
+        }
+        opened?.bind(credentials, keepaliveInterval: state.udpKeepaliveInterval)
+        return opened
+    }
+
+    private func handleDatagram(_ bytes: ByteBuffer, datagrams: GameClientDatagrams?, names: [UInt64: String]) {
+        guard let datagrams, case .message(let message)? = try? GameCodec.decode(bytes, maximumMessageSize: .max) else {
+            self.logger.debug("undecodable datagram from the server")
+            return
+        }
+        switch message {
+        case .udpBound(let bound):
+            let wasBound = datagrams.state == .bound
+            datagrams.confirm(sessionID: bound.sessionID)
+            if !wasBound, datagrams.state == .bound {
+                self.notice("UDP bound: unreliable messages go over UDP")
+            }
+        case .pong(let pong):
+            self.printRoundTrip(since: pong.timestamp, over: "udp")
+        default:
+            self.print(message, sequence: nil, names: names)
+        }
     }
 
     private func send(_ message: GameMessage, on channel: any Channel) {
@@ -230,6 +343,26 @@ package final class GameClient: Sendable {
     }
 
     // MARK: - Output
+
+    /// A line about the client itself, as the room's other notices are printed.
+    private func notice(_ text: String) {
+        if self.configuration.printsJSON {
+            self.output(#"{"notice":"# + text.replacingOccurrences(of: "\"", with: "'") + #"","type":"client"}"#)
+        } else {
+            self.output("[\(self.configuration.room)] * \(text)")
+        }
+    }
+
+    private func printRoundTrip(since timestamp: UInt64, over transport: String) {
+        let now = UInt64(NIODeadline.now().uptimeNanoseconds)
+        guard now >= timestamp else { return }
+        let milliseconds = Double(now - timestamp) / 1e6
+        if self.configuration.printsJSON {
+            self.output(#"{"milliseconds":\#(milliseconds),"transport":"\#(transport)","type":"rtt"}"#)
+        } else {
+            self.output("[\(self.configuration.room)] * rtt \(transport) \(String(format: "%.3f", milliseconds)) ms")
+        }
+    }
 
     private func print(_ message: GameMessage, sequence: UInt64?, names: [UInt64: String]) {
         if self.configuration.printsJSON {
