@@ -186,6 +186,21 @@ import Testing
         }
     }
 
+    @Test func maskingIntoANewBufferFromAnyKeyIndexMatchesNIO() throws {
+        var random = SplitMix64(seed: 0x6f66_6673_6574)
+        for length in 0...40 {
+            for offset in 0...7 {
+                let key = try #require(WebSocketMaskingKey(random.bytes(4)))
+                let payload = ByteBuffer(bytes: random.bytes(length))
+                var nios = payload
+                nios.webSocketMask(key, indexOffset: offset)
+                var ours = ByteBuffer()
+                ours.writeWebSocketMasked(payload, key: key, indexOffset: offset)
+                #expect(ours == nios, "length \(length), offset \(offset)")
+            }
+        }
+    }
+
     @Test func maskingALargePayloadInPiecesMatchesMaskingItWhole() throws {
         var random = SplitMix64(seed: 7)
         let key = try #require(WebSocketMaskingKey(random.bytes(4)))

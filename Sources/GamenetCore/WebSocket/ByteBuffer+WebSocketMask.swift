@@ -45,9 +45,20 @@ extension ByteBuffer {
     /// A payload sliced from a read buffer shares that buffer's storage, so masking it in place would first copy it
     /// (copy-on-write) and then XOR it: two passes over the data. Writing the XOR straight into a buffer of our own is
     /// one pass.
-    package mutating func writeWebSocketMasked(_ source: ByteBuffer, key: WebSocketMaskingKey) {
+    ///
+    /// - Parameters:
+    ///   - source: the bytes to mask; only its readable bytes are read.
+    ///   - key: the four-byte masking key.
+    ///   - indexOffset: the position in the payload of `source`'s first readable byte, for a payload that arrives in
+    ///     pieces (§5.3: the key index runs on across the whole payload).
+    package mutating func writeWebSocketMasked(_ source: ByteBuffer, key: WebSocketMaskingKey, indexOffset: Int = 0) {
         let count = source.readableBytes
-        let pattern32 = UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
+        let rotation = indexOffset % 4
+        let keyBytes: (UInt8, UInt8, UInt8, UInt8) = (
+            key[rotation % 4], key[(rotation + 1) % 4], key[(rotation + 2) % 4], key[(rotation + 3) % 4]
+        )
+        let pattern32 =
+            UInt32(keyBytes.0) | UInt32(keyBytes.1) << 8 | UInt32(keyBytes.2) << 16 | UInt32(keyBytes.3) << 24
         let pattern = UInt64(littleEndian: UInt64(pattern32) | UInt64(pattern32) << 32)
         self.reserveCapacity(minimumWritableBytes: count)
         let written = self.withUnsafeMutableWritableBytes { destination in
@@ -58,8 +69,14 @@ extension ByteBuffer {
                     destination.storeBytes(of: word ^ pattern, toByteOffset: index, as: UInt64.self)
                     index += 8
                 }
+                // The last zero to seven bytes; the word loop ends on a multiple of 8, so the key index is index % 4.
                 while index < count {
-                    destination[index] = bytes[index] ^ key[index % 4]
+                    switch index % 4 {
+                    case 0: destination[index] = bytes[index] ^ keyBytes.0
+                    case 1: destination[index] = bytes[index] ^ keyBytes.1
+                    case 2: destination[index] = bytes[index] ^ keyBytes.2
+                    default: destination[index] = bytes[index] ^ keyBytes.3
+                    }
                     index += 1
                 }
                 return count
