@@ -130,6 +130,18 @@ extension WebSocketTests {
             #expect(frames.count == 1 && frames.first?.payload == ByteBuffer(bytes: payload))
         }
 
+        /// A payload longer than what a header alone may allocate grows into its buffer as it arrives.
+        @Test(arguments: [false, true])
+        func aPayloadLongerThanTheUpfrontBufferDecodes(masked: Bool) throws {
+            var random = SplitMix64(seed: 0x6269_67)
+            let length = WebSocketFrameParser.payloadCapacityFromHeader * 2 + 12_345
+            let payload = random.bytes(length)
+            let bytes = Self.wire(payload: payload, key: masked ? WSFrames.key : nil)
+            let cuts = stride(from: 1_000, to: bytes.count, by: 65_536).map { $0 }
+            let frames = try Self.parse(bytes, cuts: cuts)
+            #expect(frames.count == 1 && frames.first?.payload == ByteBuffer(bytes: payload))
+        }
+
         /// Pieces of every alignment: §5.3's key index carries on from where the previous piece stopped.
         @Test func theMaskCarriesOnAcrossPieces() throws {
             var random = SplitMix64(seed: 0x6f66_6673)

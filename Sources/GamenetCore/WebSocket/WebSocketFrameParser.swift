@@ -6,8 +6,12 @@ import NIOWebSocket
 /// A pure state machine: bytes in, frames out. Each frame's payload is written, unmasked, into one buffer of exactly
 /// the announced length, whatever the number of reads it arrives in; nothing is gathered first. A masked payload costs
 /// one pass (read buffer to payload buffer); an unmasked one that arrives whole in one read is shared with the read
-/// buffer, at no copy. A length over the maximum is refused from the header, before anything is allocated.
+/// buffer, at no copy. A length over the maximum is refused from the header, before any payload buffer is allocated.
 package struct WebSocketFrameParser {
+    /// The most a header alone makes the parser allocate: the buffer of a longer payload starts this large and grows
+    /// as the bytes arrive, so that a peer cannot make each connection hold the maximum frame size with 14 bytes.
+    package static let payloadCapacityFromHeader = 256 * 1024
+
     /// The fields of a frame header, once all of it has arrived.
     private struct Header {
         var fin: Bool
@@ -57,7 +61,7 @@ package struct WebSocketFrameParser {
                 return Self.frame(header, payload: buffer.readSlice(length: next.length)!)
             }
             self.header = next
-            self.payload = allocator.buffer(capacity: next.length)
+            self.payload = allocator.buffer(capacity: min(next.length, Self.payloadCapacityFromHeader))
         }
         let received = self.payload!.readableBytes
         let count = min(header.length - received, buffer.readableBytes)
@@ -131,7 +135,7 @@ package struct WebSocketFrameParser {
     /// The size of the header at the start of `bytes`, from its first two bytes; `nil` before they arrive.
     private static func headerSize(_ bytes: ByteBuffer) -> Int? {
         guard let second = bytes.getInteger(at: bytes.readerIndex + 1, as: UInt8.self) else { return nil }
-        // §5.2: a 7-bit length of 126 is followed by a 16-bit length, 127 by a 64-bit one; then the key if MASK is set.
+        // §5.2: a 7-bit length of 126 means a 16-bit length follows, 127 a 64-bit one; then the key if MASK is set.
         let extendedLength: Int
         switch second & 0x7F {
         case 126: extendedLength = 2

@@ -1,8 +1,8 @@
 import NIOCore
 import NIOWebSocket
 
-/// Runs a ``WebSocketConnection`` on a channel: frames from ``WebSocketFrameReader`` in, whole messages out; messages in from
-/// the application, frames out to ``WebSocketFrameWriter``.
+/// Runs a ``WebSocketConnection`` on a channel: frames from ``WebSocketFrameReader`` in, whole messages out; messages
+/// in from the application, frames out to ``WebSocketFrameWriter``.
 ///
 /// Closing the channel from above starts the close handshake (a close frame with 1000) instead of dropping the
 /// connection; the TCP connection closes when the peer answers, or after the close timeout.
