@@ -327,15 +327,6 @@ extension WebSocketTests {
             )
         }
 
-        @Test func aMaskedPayloadIsUnmasked() {
-            var connection = Self.server()
-            let payload = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-            #expect(
-                connection.receive(WSFrames.frame(.binary, payload), now: Self.start).message?.data
-                    == ByteBuffer(bytes: payload)
-            )
-        }
-
         // MARK: - Reserved bits and opcodes (§5.2)
 
         @Test(arguments: [(true, false, false), (false, true, false), (false, false, true)])

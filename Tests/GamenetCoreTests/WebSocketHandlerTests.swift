@@ -156,11 +156,13 @@ extension WebSocketTests {
         }
 
         @Test(arguments: [
-            (NIOWebSocketError.invalidFrameLength, 1009 as UInt16),
+            (WebSocketFramingError.frameTooLarge(length: 1 << 30, maximum: 1 << 24), 1009 as UInt16),
             (.fragmentedControlFrame, 1002),
-            (.multiByteControlFrameLength, 1002),
+            (.controlFrameTooLong(126), 1002),
+            (.nonMinimalLength(5), 1002),
+            (.lengthTopBitSet, 1002),
         ])
-        func decoderErrorsCloseWithTheMatchingCode(error: NIOWebSocketError, code: UInt16) throws {
+        func framingErrorsCloseWithTheMatchingCode(error: WebSocketFramingError, code: UInt16) throws {
             let channel = try Self.makeChannel()
             channel.pipeline.fireErrorCaught(error)
             let frame = try #require(try channel.readOutbound(as: WebSocketFrame.self))

@@ -2,12 +2,12 @@ import GamenetCore
 import NIOCore
 import NIOWebSocket
 
-/// Frames as NIO's `WebSocketFrameDecoder` hands them over, and ways to read the frames gamenet sends.
+/// Frames as ``WebSocketFrameReader`` hands them over, and ways to read the frames gamenet sends.
 enum WSFrames {
     /// The masking key of the frames a "client" sends in these tests.
     static let key = WebSocketMaskingKey([0x37, 0xFA, 0x21, 0x3D])!
 
-    /// A frame with `bytes` as its payload; `masked` frames carry the payload masked with ``key``, as on the wire.
+    /// A frame with `bytes` as its payload (unmasked, as the reader hands it up); `masked` frames arrived masked.
     static func frame(
         _ opcode: WebSocketOpcode,
         _ bytes: [UInt8],
@@ -16,28 +16,24 @@ enum WSFrames {
         rsv1: Bool = false,
         rsv2: Bool = false,
         rsv3: Bool = false
-    ) -> WebSocketFrame {
-        var data = ByteBuffer(bytes: bytes)
-        if masked {
-            data.webSocketMask(Self.key)
-        }
-        return WebSocketFrame(
+    ) -> WebSocketInboundFrame {
+        WebSocketInboundFrame(
             fin: fin,
             rsv1: rsv1,
             rsv2: rsv2,
             rsv3: rsv3,
             opcode: opcode,
-            maskKey: masked ? Self.key : nil,
-            data: data
+            isMasked: masked,
+            payload: ByteBuffer(bytes: bytes)
         )
     }
 
-    static func text(_ string: String, fin: Bool = true, masked: Bool = true) -> WebSocketFrame {
+    static func text(_ string: String, fin: Bool = true, masked: Bool = true) -> WebSocketInboundFrame {
         Self.frame(.text, Array(string.utf8), fin: fin, masked: masked)
     }
 
     /// A close frame with `code` (any 16-bit number, valid or not) and `reason` bytes.
-    static func close(code: UInt16?, reason: [UInt8] = [], masked: Bool = true) -> WebSocketFrame {
+    static func close(code: UInt16?, reason: [UInt8] = [], masked: Bool = true) -> WebSocketInboundFrame {
         var body: [UInt8] = []
         if let code {
             body = [UInt8(code >> 8), UInt8(code & 0xFF)]

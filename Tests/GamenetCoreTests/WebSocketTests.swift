@@ -143,7 +143,7 @@ import Testing
 
     @Test func wordAtATimeMaskingMatchesNIO() throws {
         var random = SplitMix64(seed: 0x6d61_736b)
-        for length in 0...40 {
+        for length in 0...140 {
             for offset in 0...3 {
                 for _ in 0..<4 {
                     let key = try #require(WebSocketMaskingKey(random.bytes(4)))
@@ -183,6 +183,21 @@ import Testing
             ours.writeWebSocketMasked(source, key: key)
             #expect(ours.readString(length: 4) == "head")
             #expect(ours == nios, "length \(length)")
+        }
+    }
+
+    @Test func maskingIntoANewBufferFromAnyKeyIndexMatchesNIO() throws {
+        var random = SplitMix64(seed: 0x6f66_6673_6574)
+        for length in 0...140 {
+            for offset in 0...7 {
+                let key = try #require(WebSocketMaskingKey(random.bytes(4)))
+                let payload = ByteBuffer(bytes: random.bytes(length))
+                var nios = payload
+                nios.webSocketMask(key, indexOffset: offset)
+                var ours = ByteBuffer()
+                ours.writeWebSocketMasked(payload, key: key, indexOffset: offset)
+                #expect(ours == nios, "length \(length), offset \(offset)")
+            }
         }
     }
 

@@ -61,8 +61,8 @@ package struct WebSocketConnection {
 
     // MARK: - Incoming
 
-    /// Applies the rules to one frame from the peer.
-    package mutating func receive(_ frame: WebSocketFrame, now: NIODeadline) -> ReceiveAction {
+    /// Applies the rules to one frame from the peer; its payload comes unmasked (``WebSocketFrameReader``).
+    package mutating func receive(_ frame: WebSocketInboundFrame, now: NIODeadline) -> ReceiveAction {
         self.lastHeard = now
         self.pingSent = nil
         if self.state == .closed {
@@ -73,20 +73,15 @@ package struct WebSocketConnection {
             return self.fail(.protocolError, "reserved bits set")
         }
         // §5.1: a client masks every frame; a server masks none.
-        switch (self.role, frame.maskKey) {
-        case (.server, nil):
+        switch (self.role, frame.isMasked) {
+        case (.server, false):
             return self.fail(.protocolError, "unmasked frame from a client")
-        case (.client, .some):
+        case (.client, true):
             return self.fail(.protocolError, "masked frame from a server")
-        case (.server, .some), (.client, nil):
+        case (.server, true), (.client, false):
             break
         }
-        var data = frame.data
-        if let key = frame.maskKey {
-            var unmasked = ByteBuffer()
-            unmasked.writeWebSocketMasked(frame.data, key: key)
-            data = unmasked
-        }
+        let data = frame.payload
 
         switch frame.opcode {
         case .text, .binary:

@@ -5,7 +5,7 @@ import NIOWebSocket
 /// key is given.
 ///
 /// NIO's `WebSocketFrameEncoder` masks byte by byte; gamenet writes its own frames so that a client's masking costs
-/// a fraction of that, and so that a small frame leaves as one buffer. Frames are read with NIO's decoder.
+/// a fraction of that, and so that a small frame leaves as one buffer. ``WebSocketFrameReader`` reads them.
 package final class WebSocketFrameWriter: ChannelOutboundHandler {
     package typealias OutboundIn = WebSocketFrame
     package typealias OutboundOut = ByteBuffer

@@ -1,13 +1,13 @@
 import NIOCore
 import NIOWebSocket
 
-/// Runs a ``WebSocketConnection`` on a channel: frames from NIO's decoder in, whole messages out; messages in from
-/// the application, frames out to ``WebSocketFrameWriter``.
+/// Runs a ``WebSocketConnection`` on a channel: frames from ``WebSocketFrameReader`` in, whole messages out; messages
+/// in from the application, frames out to ``WebSocketFrameWriter``.
 ///
 /// Closing the channel from above starts the close handshake (a close frame with 1000) instead of dropping the
 /// connection; the TCP connection closes when the peer answers, or after the close timeout.
 package final class WebSocketHandler: ChannelDuplexHandler {
-    package typealias InboundIn = WebSocketFrame
+    package typealias InboundIn = WebSocketInboundFrame
     package typealias InboundOut = WebSocketMessage
     package typealias OutboundIn = WebSocketMessage
     package typealias OutboundOut = WebSocketFrame
@@ -96,11 +96,11 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     }
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // The decoder's errors are broken rules of framing: a control frame too long or fragmented (1002), a frame
-        // larger than the decoder allows (1009).
-        if let error = error as? NIOWebSocketError {
-            let code: WebSocketErrorCode = error == .invalidFrameLength ? .messageTooLarge : .protocolError
-            if let frame = self.connection?.close(code: code, reason: "\(error)", now: context.eventLoop.now) {
+        // The reader's errors are broken rules of framing: a bad length, a control frame too long or fragmented
+        // (1002), a frame larger than the connection accepts (1009).
+        if let error = error as? WebSocketFramingError {
+            let now = context.eventLoop.now
+            if let frame = self.connection?.close(code: error.closeCode, reason: "\(error)", now: now) {
                 self.sendThenClose(frame, context: context)
             } else {
                 context.close(promise: nil)

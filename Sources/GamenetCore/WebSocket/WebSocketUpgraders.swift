@@ -3,9 +3,9 @@ import NIOHTTP1
 import NIOWebSocket
 
 /// The server side of the WebSocket handshake: NIO's upgrader checks the request and computes
-/// `Sec-WebSocket-Accept`; the pipeline after the 101 is gamenet's (NIO's frame decoder, ``WebSocketFrameWriter``,
-/// ``WebSocketHandler``), since NIO's upgrader would install its byte-at-a-time masking encoder, which cannot be
-/// removed afterwards.
+/// `Sec-WebSocket-Accept`; the pipeline after the 101 is gamenet's (``WebSocketFrameReader``,
+/// ``WebSocketFrameWriter``, ``WebSocketHandler``), since NIO's upgrader would install its byte-at-a-time masking
+/// encoder, which cannot be removed afterwards.
 package struct WebSocketServerUpgrader: HTTPServerProtocolUpgrader, Sendable {
     private let handshake: NIOWebSocketServerUpgrader
     private let configuration: WebSocketConfiguration
@@ -96,11 +96,10 @@ package struct WebSocketClientUpgrader: NIOHTTPClientProtocolUpgrader, Sendable 
 }
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Adds what a connection needs once it speaks WebSocket: NIO's frame decoder, ``WebSocketFrameWriter`` and a
-    /// ``WebSocketHandler``, which passes whole ``WebSocketMessage``s on.
+    /// Adds what a connection needs once it speaks WebSocket: ``WebSocketFrameReader``, ``WebSocketFrameWriter`` and
+    /// a ``WebSocketHandler``, which passes whole ``WebSocketMessage``s on.
     package func addWebSocketHandlers(role: WebSocketConnection.Role, configuration: WebSocketConfiguration) throws {
-        let decoder = WebSocketFrameDecoder(maxFrameSize: min(configuration.maximumMessageSize, Int(UInt32.max)))
-        try self.addHandler(ByteToMessageHandler(decoder))
+        try self.addHandler(WebSocketFrameReader(maximumFrameSize: configuration.maximumMessageSize))
         try self.addHandler(WebSocketFrameWriter())
         try self.addHandler(WebSocketHandler(role: role, configuration: configuration))
     }
