@@ -30,24 +30,16 @@ package final class WebSocketFrameWriter: ChannelOutboundHandler {
         // masking in place would change bytes that may be shared); an unmasked one joins the header only if small.
         let joinsHeader = frame.maskKey != nil || length <= Self.coalescingLimit
         var header = context.channel.allocator.buffer(capacity: 14 + (joinsHeader ? length : 0))
-        var first: UInt8 = frame.fin ? 0x80 : 0
-        if frame.rsv1 { first |= 0x40 }
-        if frame.rsv2 { first |= 0x20 }
-        if frame.rsv3 { first |= 0x10 }
-        header.writeInteger(first | UInt8(webSocketOpcode: frame.opcode))
-        let maskBit: UInt8 = frame.maskKey == nil ? 0 : 0x80
-        switch length {
-        case 0...125:
-            header.writeInteger(maskBit | UInt8(length))
-        case 126...Int(UInt16.max):
-            header.writeInteger(maskBit | 126)
-            header.writeInteger(UInt16(length))
-        default:
-            header.writeInteger(maskBit | 127)
-            header.writeInteger(UInt64(length))
-        }
+        header.writeWebSocketFrameHeader(
+            fin: frame.fin,
+            rsv1: frame.rsv1,
+            rsv2: frame.rsv2,
+            rsv3: frame.rsv3,
+            opcode: frame.opcode,
+            payloadLength: length,
+            maskKey: frame.maskKey
+        )
         if let key = frame.maskKey {
-            header.writeBytes(key)
             header.writeWebSocketMasked(payload, key: key)
             context.write(Self.wrapOutboundOut(header), promise: promise)
         } else if joinsHeader {
