@@ -51,7 +51,7 @@
 #   TUNNEL_ARGS      more options for both tunnel ends, such as "--sndwnd 1024 --rcvwnd 1024" (default none)
 #
 # Needs bash 5, root, ip (iproute2), /dev/net/tun, Python 3, awk, setsid and timeout. The default run takes about
-# nine minutes after the build.
+# eight minutes after the build.
 set -euo pipefail
 export LC_ALL=C
 # shellcheck source=lib.sh
