@@ -591,6 +591,31 @@ enum GameProtocolPeer {
                 await asyncio.sleep(0.1)
 
 
+        async def flood_room(sender, receiver, count, size):
+            """The TCP sender broadcasts `count` numbered messages of `size` bytes to room "hall"; the WebSocket
+            receiver must get every one in order. Returns how many it got and the last memberExited it saw."""
+
+            async def talk():
+                for n in range(count):
+                    sender.send(broadcast("hall", b"%06d" % n + b"x" * (size - 6)))
+                    if n % 100 == 99:
+                        await sender.writer.drain()
+                        await asyncio.sleep(0.005)
+
+            talker = asyncio.create_task(talk())
+            got = 0
+            exited = None
+            while got < count:
+                m = await receiver.recv(timeout=20)
+                if m["type"] == "roomMessage":
+                    check(m["payload"].startswith("%06d" % got), "got message %r, expected %d" % (m["payload"][:6], got))
+                    got += 1
+                elif m["type"] == "memberExited":
+                    exited = m
+            await talker
+            return got, exited
+
+
         async def stalled(port, count=16000, size=1000):
             """A member that never reads (the server runs with --queue-bytes 256KiB): it is cut off as a slow consumer
             while another member gets every message, and the server's memory stays bounded."""
@@ -614,25 +639,7 @@ enum GameProtocolPeer {
                 hello += sloth.recv(4096)
             sloth_id = struct.unpack(">Q", hello[4 + 3:4 + 11])[0]
             rss_before = server_rss(port)
-
-            async def talk():
-                for n in range(count):
-                    dave.send(broadcast("hall", b"%06d" % n + b"x" * (size - 6)))
-                    if n % 100 == 99:
-                        await dave.writer.drain()
-                        await asyncio.sleep(0.005)
-
-            talker = asyncio.create_task(talk())
-            got = 0
-            exited = None
-            while got < count:
-                m = await carol.recv(timeout=20)
-                if m["type"] == "roomMessage":
-                    check(m["payload"].startswith("%06d" % got), "carol got message %r, expected %d" % (m["payload"][:6], got))
-                    got += 1
-                elif m["type"] == "memberExited":
-                    exited = m
-            await talker
+            got, exited = await flood_room(dave, carol, count, size)
             check(exited is not None and exited["sessionID"] == sloth_id, "no memberExited for the sloth: %r" % exited)
             values = metrics(port)
             check(values['gamenet_sessions_ended_total{reason="slowConsumer"}'] == 1, "slow-consumer ends %r" % values)
@@ -668,24 +675,7 @@ enum GameProtocolPeer {
             dave.send(join("hall", "dave"))
             await dave.expect("joined")
 
-            async def talk():
-                for n in range(count):
-                    dave.send(broadcast("hall", b"%06d" % n + b"x" * (size - 6)))
-                    if n % 100 == 99:
-                        await dave.writer.drain()
-                        await asyncio.sleep(0.005)
-
-            talker = asyncio.create_task(talk())
-            got = 0
-            exited = None
-            while got < count:
-                m = await carol.recv(timeout=20)
-                if m["type"] == "roomMessage":
-                    check(m["payload"].startswith("%06d" % got), "carol got %r, expected %d" % (m["payload"][:6], got))
-                    got += 1
-                elif m["type"] == "memberExited":
-                    exited = m
-            await talker
+            got, exited = await flood_room(dave, carol, count, size)
             check(exited is not None and exited["sessionID"] == erin_hello["sessionID"], "kcp member not cut off: %r" % exited)
             values = metrics(port)
             check(values['gamenet_sessions_ended_total{reason="slowConsumer"}'] == 1, "slow-consumer ends %r" % values)
