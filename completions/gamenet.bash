@@ -416,7 +416,7 @@ _gamenet_tunnel_client() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --nocomp --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--log-level --compat --key --crypt --fec --fec-timeout --mode --mtu --sndwnd --rcvwnd --smuxver --streambuf --keepalive --udp-timeout)
+    non_repeating_options=(--log-level --compat --key --crypt --fec --fec-timeout --mode --mtu --sndwnd --rcvwnd --smuxver --streambuf --keepalive --udp-timeout --conn)
     __gamenet_offer_flags_options 2
 
     # Offer option value completions
@@ -463,6 +463,9 @@ _gamenet_tunnel_client() {
         return
         ;;
     '--udp-timeout')
+        return
+        ;;
+    '--conn')
         return
         ;;
     esac

@@ -32,7 +32,7 @@ function __gamenet_parse_tokens -S
             __gamenet_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'client'
-                __gamenet_parse_subcommand 2 'log-level=' 'v/verbose' 'q/quiet' 'compat=' 'key=' 'crypt=' 'fec=' 'fec-timeout=' 'mode=' 'mtu=' 'sndwnd=' 'rcvwnd=' 'smuxver=' 'streambuf=' 'keepalive=' 'nocomp' 'udp-timeout=' 'json' 'version' 'h/help'
+                __gamenet_parse_subcommand 2 'log-level=' 'v/verbose' 'q/quiet' 'compat=' 'key=' 'crypt=' 'fec=' 'fec-timeout=' 'mode=' 'mtu=' 'sndwnd=' 'rcvwnd=' 'smuxver=' 'streambuf=' 'keepalive=' 'nocomp' 'udp-timeout=' 'json' 'conn=' 'version' 'h/help'
             case 'server'
                 __gamenet_parse_subcommand 2 'log-level=' 'v/verbose' 'q/quiet' 'compat=' 'key=' 'crypt=' 'fec=' 'fec-timeout=' 'mode=' 'mtu=' 'sndwnd=' 'rcvwnd=' 'smuxver=' 'streambuf=' 'keepalive=' 'nocomp' 'udp-timeout=' 'json' 'version' 'h/help'
             end
@@ -216,6 +216,7 @@ complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_option
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet tunnel client" nocomp' -l 'nocomp' -d 'No compression. kcptun compresses with snappy unless given --nocomp; gamenet does not compress.'
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet tunnel client" udp-timeout' -l 'udp-timeout' -d 'UDP tunnels: close a flow after this long with no datagram.' -rfka ''
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet tunnel client" json' -l 'json' -d 'Print a JSON line of counters every second and a summary on stdout.'
+complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet tunnel client" conn' -l 'conn' -d 'UDP flows to the server, each its own KCP session and socket; new TCP connections take them in turn (kcptun-client\'s --conn).' -rfka ''
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet tunnel client" version' -l 'version' -d 'Show the version.'
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet tunnel client" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'gamenet' -n '__gamenet_should_offer_completions_for_flags_or_options "gamenet tunnel server" log-level' -l 'log-level' -d 'Log level on standard error: trace, debug, info, notice, warning, error or critical.' -rfka ''

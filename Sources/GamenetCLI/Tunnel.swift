@@ -198,9 +198,23 @@ extension GamenetCommand.Tunnel {
 
         @OptionGroup var options: TunnelOptions
 
+        /// kcptun-client's `--conn`: several KCP sessions, one per UDP socket, so one lost datagram or one full window
+        /// holds back only the streams of its session; the server needs nothing, each socket is a flow to it.
+        @Option(
+            help: """
+                UDP flows to the server, each its own KCP session and socket; new TCP connections take them in turn \
+                (kcptun-client's --conn).
+                """
+        )
+        var conn: Int = 1
+
         func validate() throws {
             guard case .network(let listen) = self.listen, [.tcp, .udp].contains(listen.transport) else {
                 throw ValidationError("LISTEN must be tcp://HOST:PORT or udp://HOST:PORT")
+            }
+            guard (1...256).contains(self.conn) else { throw ValidationError("--conn must be in 1...256") }
+            if listen.transport == .udp, self.conn != 1 {
+                throw ValidationError("--conn applies to TCP tunnels: a udp:// LISTEN gives each peer its own flow")
             }
             if listen.transport == .udp, self.options.compat != nil {
                 throw ValidationError(
@@ -233,6 +247,7 @@ extension GamenetCommand.Tunnel {
             let service = try await TunnelService.startClient(
                 listen: try TunnelRunner.address(listen, listening: true),
                 server: try TunnelRunner.address(server, listening: false),
+                connections: self.conn,
                 configuration: configuration,
                 logger: self.global.makeLogger()
             )

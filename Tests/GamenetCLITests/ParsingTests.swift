@@ -23,6 +23,32 @@ struct ParsingTests {
         #expect(command.global.verbose == 1)
     }
 
+    @Test func tunnelClientTakesConnections() throws {
+        let command = try #require(
+            try GamenetCommand.parseAsRoot([
+                "tunnel", "client", "tcp://127.0.0.1:2222", "udp://127.0.0.1:29900", "--conn", "3", "--crypt", "none",
+            ]) as? GamenetCommand.Tunnel.Client
+        )
+        #expect(command.conn == 3)
+        let defaults = try #require(
+            try GamenetCommand.parseAsRoot([
+                "tunnel", "client", "tcp://:2222", "udp://127.0.0.1:29900", "--crypt", "none",
+            ])
+                as? GamenetCommand.Tunnel.Client
+        )
+        #expect(defaults.conn == 1)
+        #expect(throws: (any Error).self) {
+            try GamenetCommand.parseAsRoot([
+                "tunnel", "client", "tcp://:2222", "udp://127.0.0.1:1", "--conn", "0", "--crypt", "none",
+            ])
+        }
+        #expect(throws: (any Error).self) {
+            try GamenetCommand.parseAsRoot([
+                "tunnel", "client", "udp://:7777", "udp://127.0.0.1:1", "--conn", "2", "--crypt", "none",
+            ])
+        }
+    }
+
     @Test func proxyDefaults() throws {
         let command = try #require(
             try GamenetCommand.parseAsRoot(["proxy", "-", "tcp://127.0.0.1:7350"]) as? GamenetCommand.Proxy

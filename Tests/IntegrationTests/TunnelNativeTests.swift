@@ -11,7 +11,8 @@ struct TunnelNativeTests {
     static func tunnel(
         crypt: String,
         impairLoss: String? = nil,
-        extra: [String] = []
+        extra: [String] = [],
+        clientExtra: [String] = []
     ) throws -> (processes: [ChildProcess], port: Int) {
         let (echo, echoPort) = try TunnelKcptunTests.echoTarget()
         var processes = [echo]
@@ -30,6 +31,7 @@ struct TunnelNativeTests {
         }
         let (client, port) = try Launch.gamenetListening(
             ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(serverPort)"] + keyArguments + extra
+                + clientExtra
         )
         processes.append(client)
         return (processes, port)
@@ -40,6 +42,20 @@ struct TunnelNativeTests {
         let (processes, port) = try Self.tunnel(crypt: crypt)
         defer { for process in processes { process.terminate() } }
         try TunnelKcptunTests.echoThrough(port: port)
+    }
+
+    /// `--conn 3`: streams spread over three KCP sessions on three UDP sockets, each a flow of the server.
+    @Test func parallelStreamsOverThreeConnections() throws {
+        let (processes, port) = try Self.tunnel(
+            crypt: "chacha20-poly1305",
+            extra: ["--json"],
+            clientExtra: ["--conn", "3"]
+        )
+        defer { for process in processes { process.terminate() } }
+        try TunnelKcptunTests.echoThrough(port: port, streams: 6, bytesPerStream: 1 << 20)
+        let server = processes[1]
+        let output = server.waitForStandardOutput(count: .max, timeout: 2.5)
+        #expect(String(decoding: output, as: UTF8.self).contains(#""flows":3"#))
     }
 
     @Test func parallelStreamsThroughTenPercentLoss() throws {

@@ -58,26 +58,43 @@ package struct TunnelService: Sendable {
         )
     }
 
-    /// Starts a TCP tunnel client: TCP on `listen`, every connection a stream of the flow to `server` (UDP).
+    /// Starts a TCP tunnel client: TCP on `listen`, every connection a stream of a flow to `server` (UDP); with
+    /// `connections` above 1, that many flows on as many UDP sockets take the streams in turn (kcptun's `--conn`).
     package static func startClient(
         listen: SocketAddress,
         server: SocketAddress,
+        connections: Int = 1,
         configuration: TunnelConfiguration,
         logger: Logger
     ) async throws -> TunnelService {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let flows = try await loop.submit {
             NIOLoopBound(
-                TunnelClientFlows(eventLoop: loop, configuration: configuration, server: server, logger: logger),
+                TunnelClientFlows(
+                    eventLoop: loop,
+                    configuration: configuration,
+                    server: server,
+                    connections: connections,
+                    logger: logger
+                ),
                 eventLoop: loop
             )
         }.get()
         let local: SocketAddress =
             server.protocol == .inet6 ? try .init(ipAddress: "::", port: 0) : try .init(ipAddress: "0.0.0.0", port: 0)
-        let udp = try await Self.bindUDP(local, on: loop) { flows.value.receive($0) }
+        var sockets: [any Channel] = []
+        do {
+            for index in 0..<connections {
+                sockets.append(try await Self.bindUDP(local, on: loop) { flows.value.receive($0, on: index) })
+            }
+        } catch {
+            for socket in sockets { socket.close(promise: nil) }
+            throw error
+        }
+        let udp = sockets
         try await loop.submit {
-            flows.value.channel = udp
-            _ = try flows.value.currentFlow()
+            flows.value.channels = udp
+            try flows.value.openAll()
         }.get()
         let listener: any Channel
         do {
@@ -90,7 +107,7 @@ package struct TunnelService: Sendable {
                 }
                 .bind(to: listen).get()
         } catch {
-            udp.close(promise: nil)
+            for socket in udp { socket.close(promise: nil) }
             throw error
         }
         return TunnelService(
