@@ -3,8 +3,8 @@ import Testing
 
 /// `gamenet tunnel --compat kcptun` against the real kcptun (Debian's `kcptun` package), both ways: gamenet's client
 /// to `kcptun-server`, and `kcptun-client` to gamenet's server, through a `gamenet serve --echo` target on 127.0.0.1.
-/// Each case sends bytes on several parallel streams and reads every one back byte-exact; one stream of 64 MiB each
-/// way (gamenet's client to kcptun's server) checks a long transfer.
+/// Each case sends bytes on several parallel streams and reads every one back byte-exact; the long transfers are in
+/// ``TunnelKcptunLongTransferTests``.
 @Suite(
     .enabled(if: Peers.available("kcptun-server"), "kcptun is not installed: apt-get install kcptun"),
     .timeLimit(.minutes(2))
@@ -144,31 +144,6 @@ struct TunnelKcptunTests {
         sender.start()
         Thread.sleep(forTimeInterval: 1)
         #expect(try client.receive(upTo: payload.count) == payload)
-    }
-
-    /// Bytes of the long transfer, each way.
-    static let longTransfer = 64 << 20
-
-    /// gamenet's client to kcptun's server only: a debug build of gamenet carries some 4 MB/s, and the whole test
-    /// run shares two cores; kcptun's client to gamenet's server is covered by the parallel cases above.
-    @Test func sixtyFourMiBEachWayOnOneStream() throws {
-        // Without FEC, whose Reed-Solomon coding is most of the time of a debug build: the cases above cover it.
-        let testCase = Case(crypt: "none", smuxver: 1, fec: (0, 0))
-        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
-        let (echo, echoPort) = try Self.echoTarget()
-        defer { echo.terminate() }
-        let udpPort = try Launch.closedUDPPort()
-        let server = try ChildProcess(
-            kcptunServer,
-            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"] + testCase.kcptunArguments
-        )
-        defer { server.terminate() }
-        _ = try server.waitForStandardError(matching: "key derivation done")
-        let (client, port) = try Launch.gamenetListening(
-            ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)"] + testCase.gamenetArguments
-        )
-        defer { client.terminate() }
-        try Self.echoThrough(port: port, streams: 1, bytesPerStream: Self.longTransfer, timeout: 50)
     }
 
     /// `--conn 2`: two KCP sessions on two UDP sockets, which kcptun's server takes as two clients; streams alternate.
