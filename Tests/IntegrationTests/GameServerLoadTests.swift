@@ -5,8 +5,8 @@ import Testing
 /// acknowledging, and 1,000 clients churning through rooms while one broadcasts; driven by the Python client of
 /// ``GameProtocolPeer``.
 ///
-/// Each scenario keeps a test thread blocked for up to 40 s while it waits for its Python client, so `.ci/run` runs
-/// this suite on its own after the others: beside them it would hold a thread the parallel tests need.
+/// Each scenario keeps a test thread blocked for up to 40 s while it waits for its Python client; `.ci/run` runs the
+/// integration tests one at a time for that reason.
 @Suite(.timeLimit(.minutes(2)), .serialized, .enabled(if: Peers.hasPython, Peers.pythonMissing))
 struct GameServerLoadTests {
     @Test func aClientThatNeverReadsIsCutOffWhileOthersGetEveryMessage() throws {

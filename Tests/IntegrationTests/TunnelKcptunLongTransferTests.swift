@@ -4,9 +4,8 @@ import Testing
 /// 64 MiB byte-exact each way on one stream between gamenet and the real kcptun, in both tunnel directions: gamenet's
 /// client to `kcptun-server`, and `kcptun-client` to gamenet's server.
 ///
-/// A debug build of gamenet carries some 4 MB/s, so each transfer takes half a minute of both CPUs: `.ci/run` runs
-/// this suite on its own after the others (as it does the benchmark runs), where it cannot push unrelated tests past
-/// their time limits. Without FEC, whose Reed-Solomon coding is most of a debug build's time; the parallel cases of
+/// A debug build of gamenet carries some 4 MB/s, so each transfer takes half a minute of both CPUs (`.ci/run` runs the
+/// integration tests one at a time). Without FEC, whose Reed-Solomon coding is most of a debug build's time; the parallel cases of
 /// ``TunnelKcptunTests`` cover FEC, encryption and both smux versions.
 @Suite(
     .enabled(if: Peers.available("kcptun-server"), "kcptun is not installed: apt-get install kcptun"),
