@@ -36,19 +36,21 @@ package struct OutboundFrame: Equatable {
     /// The whole frame as one buffer: for a WebSocket frame, a KCP message or a datagram when `isStream` is false, and
     /// with the length prefix for a byte stream when it is true. JSON frames are for WebSocket text frames only.
     package func serialized(forStream isStream: Bool = false) -> ByteBuffer {
+        let framing: Framing = isStream ? .stream : .message
         var bytes = ByteBuffer()
-        self.write(into: &bytes, framing: isStream ? .stream : .message)
+        bytes.reserveCapacity(self.wireSize(framing: framing))
+        self.write(into: &bytes, framing: framing)
         return bytes
     }
 
     /// Writes the frame as it goes on the wire with `framing`: the framing's header, the sequence number (a 9-byte
     /// header in binary, a `"seq"` key spliced in front of the others in JSON) and the shared body.
     ///
-    /// A room broadcast calls this once per member; it writes into `buffer` and allocates nothing else.
+    /// A room broadcast calls this once per member, into a buffer the caller allocated with ``wireSize(framing:)``;
+    /// it allocates nothing else.
     package func write(into buffer: inout ByteBuffer, framing: Framing) {
         let body = self.body
         let payloadLength = self.byteCount
-        buffer.reserveCapacity(minimumWritableBytes: self.wireSize(framing: framing))
         switch framing {
         case .message:
             break
