@@ -13,7 +13,9 @@ package final class EncodedGameMessage {
     package let channel: GameChannel
     /// The binary form of the message, without a sequence header.
     package let binary: ByteBuffer
-    private var jsonText: ByteBuffer?
+    // Read for every JSON member of a room on every message; the server runs on one event loop, so the runtime's
+    // exclusivity check would only cost time.
+    @exclusivity(unchecked) private var jsonText: ByteBuffer?
 
     /// Encodes `message` once.
     package init(_ message: GameMessage, channel: GameChannel) throws(GameProtocolError) {

@@ -18,8 +18,8 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// Where a connection's frames go.
     private enum Link {
-        /// A TCP or WebSocket connection: frames are written, framed, from the first handler of its pipeline.
-        case channel(any Channel, writer: GameWireWriter, framing: OutboundFrame.Framing)
+        /// A TCP or WebSocket connection: frames are gathered, framed, in the first handler of its pipeline.
+        case channel(any Channel, writer: GameWireWriter)
         case kcp(GameKCPConversation)
     }
 
@@ -89,16 +89,11 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// A reliable connection is ready to carry frames; its id names it in the other calls.
     func open(_ channel: any Channel, transport: Transport) -> ConnectionID {
-        let writer = GameWireWriter()
+        let writer = GameWireWriter(framing: transport == .webSocket ? .webSocket : .stream)
         // First in the pipeline, so that what it writes goes to the socket and nowhere else. Adding a handler to an
         // active channel on its own loop cannot fail.
         try? channel.pipeline.syncOperations.addHandler(writer, position: .first)
-        let framing: OutboundFrame.Framing = transport == .webSocket ? .webSocket : .stream
-        return self.open(
-            .channel(channel, writer: writer, framing: framing),
-            transport: transport,
-            from: channel.remoteAddress
-        )
+        return self.open(.channel(channel, writer: writer), transport: transport, from: channel.remoteAddress)
     }
 
     /// A KCP conversation opened on the UDP port.
@@ -172,7 +167,7 @@ package final class GameServerHost: @unchecked Sendable {
         self.unflushedSet.removeAll(keepingCapacity: true)
         for id in written {
             switch self.connections[id]?.link {
-            case .channel(_, let writer, _): writer.flush()
+            case .channel(_, let writer): writer.flush()
             case .kcp(let conversation): conversation.flush(now: .now())
             case nil: break
             }
@@ -198,7 +193,7 @@ package final class GameServerHost: @unchecked Sendable {
         self.loop.preconditionInEventLoop()
         for connection in self.connections.values {
             switch connection.link {
-            case .channel(let channel, _, _): channel.close(promise: nil)
+            case .channel(let channel, _): channel.close(promise: nil)
             case .kcp(let conversation): conversation.close()
             }
         }
@@ -210,28 +205,14 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// Carries out the server's actions; with `flushing` false the writes wait for ``flush()``.
     private func run(_ actions: [GameServerAction], flushing: Bool = true) {
-        var closing = Set<ConnectionID>()
-        for case .close(let connection, _) in actions {
-            closing.insert(connection)
-        }
-        var lastWrite: [ConnectionID: EventLoopFuture<Void>] = [:]
         for action in actions {
             switch action {
             case .send(let id, let frame):
                 // A connection that was told goodbye gets nothing after it (on WebSocket, the close frame is out).
                 guard let connection = self.connections[id], !connection.isClosing else { continue }
                 switch connection.link {
-                case .channel(_, let writer, let framing):
-                    var bytes = writer.allocator.buffer(capacity: frame.wireSize(framing: framing))
-                    frame.write(into: &bytes, framing: framing)
-                    // Only a connection about to close needs to know when its last write is out.
-                    if closing.contains(id) {
-                        let promise = self.loop.makePromise(of: Void.self)
-                        writer.write(bytes, promise: promise)
-                        lastWrite[id] = promise.futureResult
-                    } else {
-                        writer.write(bytes, promise: nil)
-                    }
+                case .channel(_, let writer):
+                    writer.write(frame)
                 case .kcp(let conversation):
                     conversation.send(frame.serialized())
                 }
@@ -247,17 +228,20 @@ package final class GameServerHost: @unchecked Sendable {
                 self.connections[id]?.isClosing = true
                 self.logger.info("closing \(connection.transport.rawValue) \(id): \(reason)")
                 let channel: any Channel
+                let writer: GameWireWriter
                 switch connection.link {
-                case .channel(let linkChannel, let writer, _):
+                case .channel(let linkChannel, let linkWriter):
                     channel = linkChannel
-                    writer.flush()
+                    writer = linkWriter
                 case .kcp(let conversation):
                     conversation.finish(on: self.loop)
                     continue
                 }
+                let lastWrite = self.loop.makePromise(of: Void.self)
+                writer.flush(promise: lastWrite)
                 let transport = connection.transport
                 let loop = self.loop
-                (lastWrite[id] ?? self.loop.makeSucceededVoidFuture()).whenComplete { _ in
+                lastWrite.futureResult.whenComplete { _ in
                     guard transport == .tcp else {
                         // WebSocket starts its close handshake here.
                         channel.close(promise: nil)
@@ -280,7 +264,7 @@ package final class GameServerHost: @unchecked Sendable {
             guard let connection = self.connections[id] else { continue }
             let pending: Int
             switch connection.link {
-            case .channel(let channel, _, _):
+            case .channel(let channel, _):
                 guard let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes) else { continue }
                 pending = buffered
             case .kcp(let conversation):

@@ -1,18 +1,33 @@
+import GamenetCore
 import NIOCore
 
-/// The first handler of a game connection's pipeline: the host writes finished frames from its context, so they go
-/// straight to the socket.
+/// The first handler of a game connection's pipeline: gathers the frames the host writes into one buffer and hands
+/// it to the socket when the host flushes.
 ///
 /// A room broadcast writes to every member; passed down the whole pipeline, each write would go through the
-/// WebSocket handlers as a message, be type-checked and wrapped at each step and framed into another buffer. The
-/// host frames it once into one buffer (``OutboundFrame/write(into:framing:)``) and hands it to this handler's
-/// context, whose next stop is the socket. The WebSocket handlers still write their own control frames; every frame
-/// is written whole, so the two never interleave inside a frame.
+/// WebSocket handlers as a message, be type-checked and wrapped at each step and framed into another buffer, and
+/// each would be a buffer of its own in the channel's queue. Here the frames of one event-loop iteration are framed
+/// (``OutboundFrame/write(into:framing:)``) one after the other into one buffer, which goes to the socket in one
+/// write. Between flushes nothing is held: an idle connection keeps no buffer.
+///
+/// The WebSocket handlers still write their own control frames through this handler; what was gathered goes out
+/// before them, so a pong or a close frame never overtakes a message written before it.
 final class GameWireWriter: ChannelOutboundHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// The smallest buffer gathered frames start in: a room's messages to one member in one iteration fit without
+    /// growing it.
+    private static let minimumCapacity = 512
+
     private var context: ChannelHandlerContext?
+    /// Frames written since the last flush.
+    private var gathered: ByteBuffer?
+    private let framing: OutboundFrame.Framing
+
+    init(framing: OutboundFrame.Framing) {
+        self.framing = framing
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -20,23 +35,45 @@ final class GameWireWriter: ChannelOutboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        self.gathered = nil
     }
 
-    /// The allocator of the channel.
-    var allocator: ByteBufferAllocator { self.context?.channel.allocator ?? ByteBufferAllocator() }
+    /// Adds `frame` to what goes out at the next flush.
+    func write(_ frame: OutboundFrame) {
+        guard let context = self.context else { return }
+        let size = frame.wireSize(framing: self.framing)
+        if self.gathered == nil {
+            self.gathered = context.channel.allocator.buffer(capacity: max(size, Self.minimumCapacity))
+        }
+        frame.write(into: &self.gathered!, framing: self.framing)
+    }
 
-    /// Queues `bytes` for the socket.
-    func write(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?) {
+    /// Sends what was gathered; `promise` completes when it is written.
+    func flush(promise: EventLoopPromise<Void>? = nil) {
         guard let context = self.context else {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
-        context.write(Self.wrapOutboundOut(bytes), promise: promise)
+        self.writeGathered(context: context, promise: promise)
+        context.flush()
     }
 
-    /// Writes what is queued.
-    func flush() {
-        self.context?.flush()
+    // A frame from a handler behind this one (a WebSocket pong or close) goes after what was gathered before it.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        self.writeGathered(context: context, promise: nil)
+        context.write(data, promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        self.writeGathered(context: context, promise: nil)
+        context.flush()
+    }
+
+    private func writeGathered(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        // With a promise and nothing gathered, an empty write: it completes once what is queued before it is out.
+        guard let bytes = self.gathered.take() ?? (promise == nil ? nil : context.channel.allocator.buffer(capacity: 0))
+        else { return }
+        context.write(Self.wrapOutboundOut(bytes), promise: promise)
     }
 }
 
