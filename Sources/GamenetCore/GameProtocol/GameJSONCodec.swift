@@ -16,6 +16,9 @@ package enum GameJSONCodec {
     /// The JSON text of `message`, with `"seq"` when `sequence` is given.
     package static func encode(_ message: GameMessage, sequence: UInt64? = nil) throws(GameProtocolError) -> ByteBuffer
     {
+        if sequence == nil, let text = GameJSONWriter.encode(message) {
+            return text
+        }
         do {
             let data = try Self.encoder.encode(Envelope(sequence: sequence, message: message))
             return ByteBuffer(bytes: data)
@@ -31,6 +34,9 @@ package enum GameJSONCodec {
     ) throws(GameProtocolError) -> (sequence: UInt64?, message: GameMessage) {
         guard text.readableBytes <= maximumMessageSize else {
             throw .messageTooLarge(length: text.readableBytes, limit: maximumMessageSize)
+        }
+        if let broadcast = GameJSONScanner.broadcast(in: text) {
+            return (nil, .broadcast(broadcast))
         }
         do {
             let envelope = try text.withUnsafeReadableBytes { bytes in

@@ -30,6 +30,8 @@ package final class GameServerHost: @unchecked Sendable {
         var reportedPendingBytes = 0
         /// Whether the server said goodbye: what the client still sends is read and discarded.
         var isClosing = false
+        /// Whether frames were written to it since the last flush (it is then in ``GameServerHost/unflushed``).
+        var isUnflushed = false
     }
 
     /// How long a TCP connection that got its goodbye is read from, so that the client reads the goodbye before the
@@ -38,11 +40,12 @@ package final class GameServerHost: @unchecked Sendable {
 
     package let loop: any EventLoop
     private var server: GameServer
-    private var connections: [ConnectionID: Connection] = [:]
-    private var nextConnectionNumber: UInt64 = 1
+    // The two below are touched for every member of a room on every message. Every method runs on `loop`, so the
+    // runtime's exclusivity checks on them could never fail; they are turned off.
+    @exclusivity(unchecked) private var connections: [ConnectionID: Connection] = [:]
     /// Connections written to since the last flush, in the order first written.
-    private var unflushed: [ConnectionID] = []
-    private var unflushedSet = Set<ConnectionID>()
+    @exclusivity(unchecked) private var unflushed: [ConnectionID] = []
+    private var nextConnectionNumber: UInt64 = 1
     /// Whether datagrams were written since the last flush.
     private var hasUnflushedDatagrams = false
     /// Whether a flush is queued to run after this event-loop iteration's reads.
@@ -164,12 +167,13 @@ package final class GameServerHost: @unchecked Sendable {
         guard !self.unflushed.isEmpty else { return }
         let written = self.unflushed
         self.unflushed.removeAll(keepingCapacity: true)
-        self.unflushedSet.removeAll(keepingCapacity: true)
         for id in written {
-            switch self.connections[id]?.link {
+            guard let index = self.connections.index(forKey: id) else { continue }
+            // Cleared first: what a flush makes the server write to this connection is queued for the next flush.
+            self.connections.values[index].isUnflushed = false
+            switch self.connections.values[index].link {
             case .channel(_, let writer): writer.flush()
             case .kcp(let conversation): conversation.flush(now: .now())
-            case nil: break
             }
         }
         self.reportPendingBytes(of: written)
@@ -209,14 +213,18 @@ package final class GameServerHost: @unchecked Sendable {
             switch action {
             case .send(let id, let frame):
                 // A connection that was told goodbye gets nothing after it (on WebSocket, the close frame is out).
-                guard let connection = self.connections[id], !connection.isClosing else { continue }
-                switch connection.link {
+                // Looked at where it lies: a copy of the connection would retain its channel and writer.
+                guard let index = self.connections.index(forKey: id), !self.connections.values[index].isClosing else {
+                    continue
+                }
+                switch self.connections.values[index].link {
                 case .channel(_, let writer):
                     writer.write(frame)
                 case .kcp(let conversation):
                     conversation.send(frame.serialized())
                 }
-                if self.unflushedSet.insert(id).inserted {
+                if !self.connections.values[index].isUnflushed {
+                    self.connections.values[index].isUnflushed = true
                     self.unflushed.append(id)
                 }
             case .sendDatagram(let address, let bytes):

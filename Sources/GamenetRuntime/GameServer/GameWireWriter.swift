@@ -20,9 +20,11 @@ final class GameWireWriter: ChannelOutboundHandler {
     /// growing it.
     private static let minimumCapacity = 512
 
-    private var context: ChannelHandlerContext?
+    // Both are touched for every frame; a handler only runs on its channel's event loop, so the runtime's
+    // exclusivity checks on them could never fail, and they are turned off.
+    @exclusivity(unchecked) private var context: ChannelHandlerContext?
     /// Frames written since the last flush.
-    private var gathered: ByteBuffer?
+    @exclusivity(unchecked) private var gathered: ByteBuffer?
     private let framing: OutboundFrame.Framing
 
     init(framing: OutboundFrame.Framing) {
