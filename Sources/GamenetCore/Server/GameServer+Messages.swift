@@ -9,22 +9,16 @@ extension GameServer {
         overUDP address: SocketAddress?,
         now: NIODeadline
     ) {
-        // Fields are changed in place (no copy of the session is held while messages are delivered, which would
-        // make every delivery to it copy its replay buffer).
-        guard self.sessions[sessionID] != nil else { return }
-        self.sessions[sessionID]?.lastHeard = now
+        let isRated: Bool
+        let isActivity: Bool
         switch message {
-        case .pong, .udpKeepalive:
-            break
-        default:
-            guard self.admit(from: sessionID, now: now) else { return }
+        case .pong, .udpKeepalive: (isRated, isActivity) = (false, false)
+        case .ping, .udpBind: (isRated, isActivity) = (true, false)
+        default: (isRated, isActivity) = (true, true)
         }
-        switch message {
-        case .ping, .pong, .udpKeepalive, .udpBind:
-            break
-        default:
-            self.sessions[sessionID]?.lastActivity = now
-        }
+        guard let decision = self.sessions.noteArrival(from: sessionID, rated: isRated, activity: isActivity, now: now),
+            self.act(on: decision, from: sessionID, now: now)
+        else { return }
 
         switch message {
         case .join(let join):
@@ -71,7 +65,16 @@ extension GameServer {
     /// Takes a token from the session's rate limiter; warns, drops or disconnects when there is none.
     /// - Returns: whether to handle the message.
     mutating func admit(from sessionID: UInt64, now: NIODeadline) -> Bool {
-        switch self.sessions[sessionID]?.rateLimiter.admit(now: now) ?? .accept {
+        self.act(on: self.sessions[sessionID]?.rateLimiter.admit(now: now) ?? .accept, from: sessionID, now: now)
+    }
+
+    /// Carries out the rate limiter's decision on a message; returns whether to handle it.
+    private mutating func act(
+        on decision: MessageRateLimiter.Decision,
+        from sessionID: UInt64,
+        now: NIODeadline
+    ) -> Bool {
+        switch decision {
         case .accept:
             return true
         case .dropAndWarn:
@@ -112,7 +115,7 @@ extension GameServer {
     // MARK: - Direct messages
 
     private mutating func sendDirect(_ send: GameMessage.Send, from sessionID: UInt64) {
-        guard self.sessions[send.recipientID] != nil else {
+        guard self.sessions.contains(send.recipientID) else {
             self.sendError(.noSuchSession, "no session \(send.recipientID)", to: sessionID)
             return
         }

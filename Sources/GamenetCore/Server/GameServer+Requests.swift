@@ -17,7 +17,7 @@ extension GameServer {
             )
             return
         }
-        guard self.sessions[request.recipientID] != nil else {
+        guard self.sessions.contains(request.recipientID) else {
             self.sessions.sendSequenced(
                 .requestFailed(.init(requestID: request.requestID, reason: .noSuchSession)),
                 to: sessionID

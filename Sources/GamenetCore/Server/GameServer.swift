@@ -82,6 +82,11 @@ package struct GameServer {
 
     /// One message arrived on a reliable connection: a length-prefixed block of a stream (without its prefix), a KCP
     /// message, or a WebSocket frame (`.binary` for binary frames, `.json` for text frames).
+    /// Takes back the actions of a call once they are carried out, so that the next call can fill the same array.
+    package mutating func recycle(_ actions: consuming [GameServerAction]) {
+        self.sessions.recycle(actions)
+    }
+
     package mutating func receive(
         _ bytes: ByteBuffer,
         encoding: GameEncoding,
@@ -157,7 +162,7 @@ package struct GameServer {
         on connection: ConnectionID,
         now: NIODeadline
     ) -> [GameServerAction] {
-        guard let sessionID = self.connections[connection]?.sessionID, self.sessions[sessionID] != nil else {
+        guard let sessionID = self.connections[connection]?.sessionID, self.sessions.contains(sessionID) else {
             return []
         }
         self.sessions[sessionID]?.queuedBytes = bytes

@@ -16,11 +16,12 @@ package struct ReplayBuffer {
 
     package let limit: Int
     package let byteLimit: Int
-    private var entries = CircularBuffer<Entry>()
+    /// The retained messages, oldest first: message `lastSequence - count + 1 + i` at `i`. A session numbers its
+    /// messages one after the other, so the numbers need not be stored, and an entry is one reference (the buffer is
+    /// written for every member of a room on every message).
+    private var messages = CircularBuffer<EncodedGameMessage>()
     /// The bytes of the retained messages, counted once per entry although their storage is shared.
     package private(set) var byteCount = 0
-    /// The highest sequence number that has left the buffer, 0 when none has.
-    package private(set) var evictedThrough: UInt64 = 0
     /// The sequence number of the last message appended, 0 before the first.
     package private(set) var lastSequence: UInt64 = 0
 
@@ -30,17 +31,20 @@ package struct ReplayBuffer {
     }
 
     /// The number of messages retained.
-    package var count: Int { self.entries.count }
+    package var count: Int { self.messages.count }
 
-    /// Keeps `encoded` as message number `sequence`, dropping the oldest messages beyond the bounds.
+    /// The highest sequence number that has left the buffer, 0 when none has.
+    package var evictedThrough: UInt64 { self.lastSequence - UInt64(self.messages.count) }
+
+    /// Keeps `encoded` as message number `sequence`, the one after the last, dropping the oldest messages beyond the
+    /// bounds.
     package mutating func append(_ encoded: EncodedGameMessage, sequence: UInt64) {
-        self.entries.append(Entry(sequence: sequence, encoded: encoded))
+        assert(sequence == self.lastSequence + 1, "replay sequence \(sequence) after \(self.lastSequence)")
+        self.messages.append(encoded)
         self.byteCount += encoded.binary.readableBytes
         self.lastSequence = sequence
-        while self.entries.count > self.limit || (self.byteCount > self.byteLimit && self.entries.count > 1) {
-            let oldest = self.entries.removeFirst()
-            self.byteCount -= oldest.encoded.binary.readableBytes
-            self.evictedThrough = oldest.sequence
+        while self.messages.count > self.limit || (self.byteCount > self.byteLimit && self.messages.count > 1) {
+            self.byteCount -= self.messages.removeFirst().binary.readableBytes
         }
     }
 
@@ -56,6 +60,12 @@ package struct ReplayBuffer {
     package func messages(after lastReceived: UInt64) -> Result<[Entry], ReplayError> {
         guard lastReceived <= self.lastSequence else { return .failure(.sequenceAhead) }
         guard lastReceived >= self.evictedThrough else { return .failure(.overflow) }
-        return .success(self.entries.filter { $0.sequence > lastReceived })
+        let first = self.evictedThrough + 1
+        let skipped = Int(lastReceived + 1 - first)
+        return .success(
+            self.messages.dropFirst(skipped).enumerated().map { offset, encoded in
+                Entry(sequence: lastReceived + 1 + UInt64(offset), encoded: encoded)
+            }
+        )
     }
 }

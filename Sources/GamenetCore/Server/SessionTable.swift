@@ -10,6 +10,8 @@ package struct SessionTable: RoomFanout {
     package private(set) var sessions: [UInt64: GameSession] = [:]
     /// The actions produced since the last ``takeActions()``.
     private var actions: [GameServerAction] = []
+    /// An empty array with room, for the next ``takeActions()``.
+    private var spareActions: [GameServerAction]?
     /// Sessions that passed their outgoing queue limit, to be cut off.
     private(set) var slowConsumers: [UInt64] = []
     /// The server's counters; the session table keeps them because most of them count deliveries.
@@ -26,9 +28,53 @@ package struct SessionTable: RoomFanout {
         _modify { yield &self.sessions[id] }
     }
 
+    /// Whether session `id` exists; unlike `self[id] != nil` it copies nothing.
+    func contains(_ id: UInt64) -> Bool {
+        self.sessions.index(forKey: id) != nil
+    }
+
+    /// Notes that a message arrived from session `id`, in one visit to the session: when it was heard from, when it
+    /// last did something (with `activity`), and a token from its rate limiter (with `rated`, else `.accept`).
+    /// - Returns: the rate limiter's decision, or `nil` when there is no such session.
+    mutating func noteArrival(
+        from id: UInt64,
+        rated: Bool,
+        activity: Bool,
+        now: NIODeadline
+    ) -> MessageRateLimiter.Decision? {
+        guard let index = self.sessions.index(forKey: id) else { return nil }
+        return Self.noteArrival(on: &self.sessions.values[index], rated: rated, activity: activity, now: now)
+    }
+
+    private static func noteArrival(
+        on session: inout GameSession,
+        rated: Bool,
+        activity: Bool,
+        now: NIODeadline
+    ) -> MessageRateLimiter.Decision {
+        session.lastHeard = now
+        let decision = rated ? session.rateLimiter.admit(now: now) : .accept
+        if activity, decision == .accept {
+            session.lastActivity = now
+        }
+        return decision
+    }
+
     mutating func takeActions() -> [GameServerAction] {
-        defer { self.actions.removeAll(keepingCapacity: true) }
-        return self.actions
+        // The spare (a recycled array, empty) takes the place of the one handed out, so that a room's fan-out does
+        // not allocate a new array for every message.
+        var taken = self.spareActions.take() ?? []
+        swap(&taken, &self.actions)
+        return taken
+    }
+
+    /// Takes back an array of actions that were carried out, to be filled again.
+    mutating func recycle(_ actions: consuming [GameServerAction]) {
+        var actions = actions
+        actions.removeAll(keepingCapacity: true)
+        if actions.capacity > self.spareActions?.capacity ?? 0 {
+            self.spareActions = actions
+        }
     }
 
     mutating func takeSlowConsumers() -> [UInt64] {
@@ -150,12 +196,19 @@ package struct SessionTable: RoomFanout {
         self.metrics.messagesOut += 1
         let size = frame.byteCount
         self.metrics.bytesOut += size
-        self.sessions.values[index].queuedBytes += size
-        if self.sessions.values[index].queuedBytes > self.outgoingQueueLimit {
-            // Nakama's outgoing_queue_size: a client that cannot keep up is cut off, so its queue never grows
-            // without bound. Later messages go to the replay buffer only.
-            self.sessions.values[index].isCutOff = true
+        if Self.queue(size, on: &self.sessions.values[index], limit: self.outgoingQueueLimit) {
             self.slowConsumers.append(self.sessions.values[index].id)
         }
+    }
+
+    /// Counts `size` more bytes queued for `session`; true when that cuts it off. Through `inout`, so the session is
+    /// changed where it lies (reading `values[index].field` would copy the whole session first).
+    private static func queue(_ size: Int, on session: inout GameSession, limit: Int) -> Bool {
+        session.queuedBytes += size
+        guard session.queuedBytes > limit, !session.isCutOff else { return false }
+        // Nakama's outgoing_queue_size: a client that cannot keep up is cut off, so its queue never grows without
+        // bound. Later messages go to the replay buffer only.
+        session.isCutOff = true
+        return true
     }
 }

@@ -28,6 +28,8 @@ package final class GameServerHost: @unchecked Sendable {
         var transport: Transport
         /// The buffered bytes last reported to the server.
         var reportedPendingBytes = 0
+        /// The bytes of the frames written since then, which the server added to its count.
+        var unreportedBytes = 0
         /// Whether the server said goodbye: what the client still sends is read and discarded.
         var isClosing = false
         /// Whether frames were written to it since the last flush (it is then in ``GameServerHost/unflushed``).
@@ -92,7 +94,12 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// A reliable connection is ready to carry frames; its id names it in the other calls.
     func open(_ channel: any Channel, transport: Transport) -> ConnectionID {
-        let writer = GameWireWriter(framing: transport == .webSocket ? .webSocket : .stream)
+        // A quarter of the queue limit at most: the server's count of what the connection holds is brought back to
+        // what the socket left buffered before it can pass the limit on a burst the socket takes.
+        let writer = GameWireWriter(
+            framing: transport == .webSocket ? .webSocket : .stream,
+            flushThreshold: max(1, min(64 * 1024, self.server.configuration.outgoingQueueLimit / 4))
+        )
         // First in the pipeline, so that what it writes goes to the socket and nowhere else. Adding a handler to an
         // active channel on its own loop cannot fail.
         try? channel.pipeline.syncOperations.addHandler(writer, position: .first)
@@ -176,13 +183,16 @@ package final class GameServerHost: @unchecked Sendable {
             case .kcp(let conversation): conversation.flush(now: .now())
             }
         }
-        self.reportPendingBytes(of: written)
+        // The server added every frame it wrote to these connections to its count of their queued bytes; it learns
+        // what is left now that they are flushed, even when that is what it was told last time, once its count is
+        // half way to the limit.
+        self.reportPendingBytes(of: written, unchanged: true)
     }
 
     /// The connection's writability changed: its buffered bytes went over or under a watermark.
     func writabilityChanged(_ connection: ConnectionID) {
         self.loop.preconditionInEventLoop()
-        self.reportPendingBytes(of: [connection])
+        self.reportPendingBytes(of: [connection], unchanged: false)
     }
 
     /// Refuses new sessions, says goodbye to every client and closes each connection once its goodbye is written.
@@ -208,8 +218,9 @@ package final class GameServerHost: @unchecked Sendable {
     // MARK: - Actions
 
     /// Carries out the server's actions; with `flushing` false the writes wait for ``flush()``.
-    private func run(_ actions: [GameServerAction], flushing: Bool = true) {
-        for action in actions {
+    private func run(_ actions: consuming [GameServerAction], flushing: Bool = true) {
+        // The loop's copy is gone when it ends, so the array goes back to the server unshared, to be filled again.
+        for action in copy actions {
             switch action {
             case .send(let id, let frame):
                 // A connection that was told goodbye gets nothing after it (on WebSocket, the close frame is out).
@@ -217,9 +228,17 @@ package final class GameServerHost: @unchecked Sendable {
                 guard let index = self.connections.index(forKey: id), !self.connections.values[index].isClosing else {
                     continue
                 }
+                self.connections.values[index].unreportedBytes += frame.byteCount
                 switch self.connections.values[index].link {
                 case .channel(_, let writer):
-                    writer.write(frame)
+                    if writer.write(frame) {
+                        // Many messages to one member in one iteration: the server counts each frame against the
+                        // member's outgoing queue until it hears what the socket left buffered, so it hears now,
+                        // before a burst that the socket takes in stride looks like a slow consumer.
+                        writer.flush()
+                        self.reportPendingBytes(of: CollectionOfOne(id), unchanged: true)
+                        continue
+                    }
                 case .kcp(let conversation):
                     conversation.send(frame.serialized())
                 }
@@ -260,6 +279,7 @@ package final class GameServerHost: @unchecked Sendable {
                 }
             }
         }
+        self.server.recycle(actions)
         if flushing {
             self.flush()
         }
@@ -267,7 +287,9 @@ package final class GameServerHost: @unchecked Sendable {
     }
 
     /// Tells the server how many bytes each connection still has to write, so it can cut off slow consumers.
-    private func reportPendingBytes(of ids: some Sequence<ConnectionID>) {
+    /// A connection whose buffered bytes are what was last reported is left out, unless `unchanged` is true and
+    /// the server's count for it (last report and frames since) has reached half the outgoing queue limit.
+    private func reportPendingBytes(of ids: some Sequence<ConnectionID>, unchanged: Bool) {
         for id in ids {
             guard let connection = self.connections[id] else { continue }
             let pending: Int
@@ -280,8 +302,13 @@ package final class GameServerHost: @unchecked Sendable {
                 // would otherwise make them grow with every message.
                 pending = conversation.waitingBytes
             }
-            guard pending != connection.reportedPendingBytes else { continue }
+            let counted = connection.reportedPendingBytes + connection.unreportedBytes
+            guard
+                pending != connection.reportedPendingBytes
+                    || (unchanged && counted >= self.server.configuration.outgoingQueueLimit / 2)
+            else { continue }
             self.connections[id]?.reportedPendingBytes = pending
+            self.connections[id]?.unreportedBytes = 0
             self.run(self.server.pendingBytesChanged(pending, on: id, now: .now()))
         }
     }

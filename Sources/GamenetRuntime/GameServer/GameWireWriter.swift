@@ -26,9 +26,12 @@ final class GameWireWriter: ChannelOutboundHandler {
     /// Frames written since the last flush.
     @exclusivity(unchecked) private var gathered: ByteBuffer?
     private let framing: OutboundFrame.Framing
+    /// Gathered bytes past which the host flushes at once instead of at the end of the event-loop iteration.
+    let flushThreshold: Int
 
-    init(framing: OutboundFrame.Framing) {
+    init(framing: OutboundFrame.Framing, flushThreshold: Int) {
         self.framing = framing
+        self.flushThreshold = flushThreshold
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -40,14 +43,17 @@ final class GameWireWriter: ChannelOutboundHandler {
         self.gathered = nil
     }
 
+
     /// Adds `frame` to what goes out at the next flush.
-    func write(_ frame: OutboundFrame) {
-        guard let context = self.context else { return }
+    /// - Returns: whether the gathered bytes reached ``flushThreshold``.
+    func write(_ frame: OutboundFrame) -> Bool {
+        guard let context = self.context else { return false }
         let size = frame.wireSize(framing: self.framing)
         if self.gathered == nil {
             self.gathered = context.channel.allocator.buffer(capacity: max(size, Self.minimumCapacity))
         }
         frame.write(into: &self.gathered!, framing: self.framing)
+        return self.gathered!.readableBytes >= self.flushThreshold
     }
 
     /// Sends what was gathered; `promise` completes when it is written.
