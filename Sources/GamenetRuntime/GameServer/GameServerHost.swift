@@ -56,6 +56,8 @@ package final class GameServerHost: @unchecked Sendable {
     private var timerDeadline: NIODeadline?
     private let started = NIODeadline.now()
     private let logger: Logger
+    /// The server's bound on a connection's outgoing queue, in bytes.
+    private let outgoingQueueLimit: Int
     /// Sends the server's datagrams, once the UDP port is bound.
     var datagramChannel: (any Channel)?
 
@@ -63,6 +65,14 @@ package final class GameServerHost: @unchecked Sendable {
         self.loop = loop
         self.logger = logger
         self.server = GameServer(configuration: configuration, keyGenerator: SystemRandomNumberGenerator())
+        self.outgoingQueueLimit = configuration.outgoingQueueLimit
+    }
+
+    /// Reads from the server where it lies. Reading a computed property of `server` directly copies the whole server
+    /// (every dictionary in it retained and released) to have a value to call the getter on; through `inout` the
+    /// getter runs on the stored value.
+    private func inPlace<Value>(_ read: (inout GameServer) -> Value) -> Value {
+        read(&self.server)
     }
 
     /// The server's limits and timers.
@@ -98,7 +108,7 @@ package final class GameServerHost: @unchecked Sendable {
         // what the socket left buffered before it can pass the limit on a burst the socket takes.
         let writer = GameWireWriter(
             framing: transport == .webSocket ? .webSocket : .stream,
-            flushThreshold: max(1, min(64 * 1024, self.server.configuration.outgoingQueueLimit / 4))
+            flushThreshold: max(1, min(64 * 1024, self.outgoingQueueLimit / 4))
         )
         // First in the pipeline, so that what it writes goes to the socket and nowhere else. Adding a handler to an
         // active channel on its own loop cannot fail.
@@ -305,7 +315,7 @@ package final class GameServerHost: @unchecked Sendable {
             let counted = connection.reportedPendingBytes + connection.unreportedBytes
             guard
                 pending != connection.reportedPendingBytes
-                    || (unchanged && counted >= self.server.configuration.outgoingQueueLimit / 2)
+                    || (unchanged && counted >= self.outgoingQueueLimit / 2)
             else { continue }
             self.connections[id]?.reportedPendingBytes = pending
             self.connections[id]?.unreportedBytes = 0
@@ -315,7 +325,7 @@ package final class GameServerHost: @unchecked Sendable {
 
     /// Keeps one timer armed no later than the server's next deadline; a timer that fires early does no harm.
     private func armTimer() {
-        guard let deadline = self.server.nextDeadline else { return }
+        guard let deadline = self.inPlace({ $0.nextDeadline }) else { return }
         if let armed = self.timerDeadline, armed <= deadline, self.timer != nil {
             return
         }
