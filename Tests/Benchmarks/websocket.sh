@@ -44,6 +44,7 @@
 #   WARMUP_PINGS    untimed round trips before those (default 500)
 #   RUNS            RTT rounds; the median is reported (default 5)
 #   RTT_LOOPS       event loops of the RTT server (NIO_SINGLETON_GROUP_LOOP_COUNT; default 1)
+#   LOAD_LOOPS      event loops of the throughput test's gamenet server (default: NIO's, one per CPU)
 #   LOAD_SIZE       message size of the throughput test (default 512)
 #   LOAD_CONNS      concurrent connections (default 100)
 #   LOAD_WINDOW     messages in flight per connection (default 4)
@@ -64,6 +65,7 @@ PINGS_LARGE=${PINGS_LARGE:-5000}
 WARMUP_PINGS=${WARMUP_PINGS:-500}
 RUNS=${RUNS:-5}
 RTT_LOOPS=${RTT_LOOPS:-1}
+LOAD_LOOPS=${LOAD_LOOPS:-}
 LOAD_SIZE=${LOAD_SIZE:-512}
 LOAD_CONNS=${LOAD_CONNS:-100}
 LOAD_WINDOW=${LOAD_WINDOW:-4}
@@ -659,7 +661,11 @@ done
 
 servers=(gamenet node-ws python)
 declare -A server_pid server_port
-start load-gamenet "$GAMENET" serve --echo --listen 127.0.0.1:0
+if [[ -n $LOAD_LOOPS ]]; then
+    start load-gamenet env NIO_SINGLETON_GROUP_LOOP_COUNT="$LOAD_LOOPS" "$GAMENET" serve --echo --listen 127.0.0.1:0
+else
+    start load-gamenet "$GAMENET" serve --echo --listen 127.0.0.1:0
+fi
 server_pid[gamenet]=$started
 wait_port load-gamenet "$started" "$gamenet_regex"
 server_port[gamenet]=$port

@@ -80,6 +80,27 @@ extension WebSocketTests {
             Self.closeByTimeout(channel)
         }
 
+        @Test func theSmallEchoesOfOneReadLeaveAsOneBufferAndAPongKeepsItsPlace() throws {
+            let channel = try Self.makeChannel(
+                below: [WebSocketFrameReader(maximumFrameSize: 1 << 20), WebSocketFrameWriter()]
+            ) { $0.echoesMessages = true }
+            func wire(_ opcode: UInt8, _ payload: [UInt8]) -> [UInt8] {
+                WebSocketTests.FrameReader.wire(opcode: opcode, payload: payload)
+            }
+            // One read: two messages, a ping, one more message.
+            let read = wire(0x2, [1]) + wire(0x1, Array("hi".utf8)) + wire(0x9, [9]) + wire(0x2, [3, 4])
+            try channel.writeInbound(ByteBuffer(bytes: read))
+            // Server frames: unmasked, FIN set.
+            let firstTwo = try #require(try channel.readOutbound(as: ByteBuffer.self))
+            #expect(Array(firstTwo.readableBytesView) == [0x82, 1, 1, 0x81, 2] + Array("hi".utf8))
+            let pong = try #require(try channel.readOutbound(as: ByteBuffer.self))
+            #expect(Array(pong.readableBytesView) == [0x8A, 1, 9])
+            let last = try #require(try channel.readOutbound(as: ByteBuffer.self))
+            #expect(Array(last.readableBytesView) == [0x82, 2, 3, 4])
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+            Self.closeByTimeout(channel)
+        }
+
         @Test func aClientMasksEveryFrame() throws {
             let channel = try Self.makeChannel(role: .client)
             try channel.writeOutbound(WebSocketMessage(isText: false, data: ByteBuffer(bytes: [0, 0, 0, 0, 0])))

@@ -50,6 +50,23 @@ package final class WebSocketFrameWriter: ChannelOutboundHandler {
             context.write(Self.wrapOutboundOut(payload), promise: promise)
         }
     }
+
+    /// Appends an unmasked frame, header and payload, to `buffer`: frames gathered this way go to the socket as one
+    /// buffer.
+    package static func append(_ frame: WebSocketFrame, to buffer: inout ByteBuffer) {
+        precondition(frame.maskKey == nil, "gathered frames are a server's, unmasked")
+        let payload = frame.data
+        buffer.reserveCapacity(minimumWritableBytes: 14 + payload.readableBytes)
+        buffer.writeWebSocketFrameHeader(
+            fin: frame.fin,
+            rsv1: frame.rsv1,
+            rsv2: frame.rsv2,
+            rsv3: frame.rsv3,
+            opcode: frame.opcode,
+            payloadLength: payload.readableBytes
+        )
+        buffer.writeImmutableBuffer(payload)
+    }
 }
 
 @available(*, unavailable)

@@ -22,6 +22,8 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     /// The frame writer's context, when echoing: an echoed frame is serialized here and written from there, one
     /// pipeline hop and one boxed frame less per message.
     private var writerContext: ChannelHandlerContext?
+    /// Echoed frames of the current read, written as one buffer when the read completes (or before any other frame).
+    private var gatheredEchoes: ByteBuffer?
     /// A close asked for from above, completed when the TCP connection closes.
     private var closePromise: EventLoopPromise<Void>?
 
@@ -51,6 +53,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
 
     package func handlerRemoved(context: ChannelHandlerContext) {
         self.writerContext = nil
+        self.gatheredEchoes = nil
         self.timer?.cancel()
         self.timer = nil
     }
@@ -64,6 +67,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     }
 
     package func channelReadComplete(context: ChannelHandlerContext) {
+        self.writeGatheredEchoes()
         if self.needsFlush {
             self.needsFlush = false
             context.flush()
@@ -99,6 +103,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
         // The reader's errors are broken rules of framing: a bad length, a control frame too long or fragmented
         // (1002), a frame larger than the connection accepts (1009).
         if let error = error as? WebSocketFramingError {
+            self.writeGatheredEchoes()
             let now = context.eventLoop.now
             if let frame = self.connection?.close(code: error.closeCode, reason: "\(error)", now: now) {
                 self.sendThenClose(frame, context: context)
@@ -117,7 +122,16 @@ package final class WebSocketHandler: ChannelDuplexHandler {
         case .deliver(let message):
             if self.configuration.echoesMessages, let connection = self.connection {
                 let frame = connection.frame(for: message, maskKey: self.nextMaskKey())
-                if let writerContext = self.writerContext {
+                if self.writerContext != nil, frame.maskKey == nil,
+                    frame.data.readableBytes <= WebSocketFrameWriter.coalescingLimit
+                {
+                    // The small echoes of one read leave in one buffer: one write into the channel, not one each.
+                    if self.gatheredEchoes == nil {
+                        self.gatheredEchoes = context.channel.allocator.buffer(capacity: 4096)
+                    }
+                    WebSocketFrameWriter.append(frame, to: &self.gatheredEchoes!)
+                } else if let writerContext = self.writerContext {
+                    self.writeGatheredEchoes()
                     WebSocketFrameWriter.write(frame, context: writerContext, promise: nil)
                 } else {
                     context.write(Self.wrapOutboundOut(frame), promise: nil)
@@ -127,14 +141,24 @@ package final class WebSocketHandler: ChannelDuplexHandler {
                 context.fireChannelRead(Self.wrapInboundOut(message))
             }
         case .reply(let frame):
+            // A reply or a close goes after the echoes before it.
+            self.writeGatheredEchoes()
             context.write(Self.wrapOutboundOut(self.masked(frame)), promise: nil)
             self.needsFlush = true
         case .closeAfterSending(let frame):
+            self.writeGatheredEchoes()
             self.sendThenClose(frame, context: context)
         case .closeNow:
+            self.gatheredEchoes = nil
             context.close(promise: self.closePromise)
             self.closePromise = nil
         }
+    }
+
+    /// Writes the echoes gathered so far from the frame writer's context.
+    private func writeGatheredEchoes() {
+        guard let echoes = self.gatheredEchoes.take(), let writerContext = self.writerContext else { return }
+        writerContext.write(NIOAny(echoes), promise: nil)
     }
 
     private func sendThenClose(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
