@@ -22,8 +22,17 @@ package final class EncodedGameMessage {
         self.message = message
         self.channel = channel
         var buffer = ByteBuffer()
+        // Room for the whole message at once: grown from nothing, a buffer is reallocated several times on the way.
+        buffer.reserveCapacity(Self.binarySizeEstimate(of: message))
         try message.writeBinary(into: &buffer)
         self.binary = buffer
+    }
+
+    /// About the size of the binary form of `message`: exact enough for a room message, the one encoded most.
+    private static func binarySizeEstimate(of message: GameMessage) -> Int {
+        guard case .roomMessage(let roomMessage) = message else { return 64 }
+        return 32 + roomMessage.namespace.utf8.count + roomMessage.room.utf8.count
+            + (roomMessage.senderName?.utf8.count ?? 0) + roomMessage.payload.count
     }
 
     /// The encoded message in `encoding`, without its sequence number.

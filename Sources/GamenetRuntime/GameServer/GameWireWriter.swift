@@ -25,6 +25,9 @@ final class GameWireWriter: ChannelOutboundHandler {
     @exclusivity(unchecked) private var context: ChannelHandlerContext?
     /// Frames written since the last flush.
     @exclusivity(unchecked) private var gathered: ByteBuffer?
+    /// What the last flush carried: the next buffer starts that large, so that a busy member's buffer is not
+    /// reallocated several times on its way up in every iteration.
+    private var lastGatheredSize = GameWireWriter.minimumCapacity
     private let framing: OutboundFrame.Framing
     /// Gathered bytes past which the host flushes at once instead of at the end of the event-loop iteration.
     let flushThreshold: Int
@@ -50,7 +53,7 @@ final class GameWireWriter: ChannelOutboundHandler {
         guard let context = self.context else { return false }
         let size = frame.wireSize(framing: self.framing)
         if self.gathered == nil {
-            self.gathered = context.channel.allocator.buffer(capacity: max(size, Self.minimumCapacity))
+            self.gathered = context.channel.allocator.buffer(capacity: max(size, self.lastGatheredSize))
         }
         frame.write(into: &self.gathered!, framing: self.framing)
         return self.gathered!.readableBytes >= self.flushThreshold
@@ -81,6 +84,7 @@ final class GameWireWriter: ChannelOutboundHandler {
         // With a promise and nothing gathered, an empty write: it completes once what is queued before it is out.
         guard let bytes = self.gathered.take() ?? (promise == nil ? nil : context.channel.allocator.buffer(capacity: 0))
         else { return }
+        self.lastGatheredSize = max(Self.minimumCapacity, min(bytes.readableBytes, self.flushThreshold))
         context.write(Self.wrapOutboundOut(bytes), promise: promise)
     }
 }
