@@ -8,52 +8,73 @@ import NIOCore
 /// up, and ``GameJSONCodec`` decodes the text with `JSONDecoder`, which also words the errors. What it does read is
 /// what `JSONDecoder` reads from the same text; the payload string is a slice of the text, not a copy.
 package struct GameJSONScanner {
-    private let text: ByteBuffer
-    private var index: Int
-    private let end: Int
+    /// The text's readable bytes; valid only inside ``broadcast(in:)``.
+    private let bytes: UnsafeRawBufferPointer
+    private var index = 0
 
-    private init(_ text: ByteBuffer) {
-        self.text = text
-        self.index = text.readerIndex
-        self.end = text.writerIndex
+    private init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
     }
 
     /// The broadcast in `text`, or `nil` when `JSONDecoder` must read it.
     package static func broadcast(in text: ByteBuffer) -> GameMessage.Broadcast? {
-        // JSONDecoder refuses text that is not UTF-8; String(buffer:) would repair it.
-        var validator = UTF8Validator()
-        guard text.withUnsafeReadableBytes({ validator.validate($0) }), validator.isComplete else { return nil }
-        var scanner = GameJSONScanner(text)
-        return scanner.scanBroadcast()
+        text.withUnsafeReadableBytes { bytes in
+            // JSONDecoder refuses text that is not UTF-8; String(decoding:) would repair it.
+            var validator = UTF8Validator()
+            guard validator.validate(bytes), validator.isComplete else { return nil }
+            var scanner = GameJSONScanner(bytes)
+            guard let fields = scanner.scanBroadcast() else { return nil }
+            func string(_ range: Range<Int>) -> String {
+                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            }
+            // The payload is a slice of the text, not a copy.
+            let payload = text.getSlice(at: text.readerIndex + fields.payload.lowerBound, length: fields.payload.count)!
+            return GameMessage.Broadcast(
+                namespace: string(fields.namespace),
+                room: string(fields.room),
+                includesSender: fields.includesSender,
+                channel: fields.channel,
+                payload: GamePayload(payload)
+            )
+        }
     }
 
-    private mutating func scanBroadcast() -> GameMessage.Broadcast? {
-        var type: ByteBuffer?
-        var namespace: ByteBuffer?
-        var room: ByteBuffer?
-        var payload: ByteBuffer?
+    /// Where a broadcast's fields lie in the text, strings as the ranges between their quotes.
+    private struct Fields {
+        var namespace: Range<Int>
+        var room: Range<Int>
+        var payload: Range<Int>
+        var includesSender: Bool
+        var channel: GameChannel
+    }
+
+    private mutating func scanBroadcast() -> Fields? {
+        var type: Range<Int>?
+        var namespace: Range<Int>?
+        var room: Range<Int>?
+        var payload: Range<Int>?
         var includesSender: Bool?
-        var channel: ByteBuffer?
+        var channel: Range<Int>?
         guard self.consume(UInt8(ascii: "{")) else { return nil }
         repeat {
             guard let key = self.scanString(), self.consume(UInt8(ascii: ":")) else { return nil }
-            switch key.readableBytes {
-            case 4 where key.equals("type"):
+            switch key.count {
+            case 4 where self.equals(key, "type"):
                 guard type == nil, let value = self.scanString() else { return nil }
                 type = value
-            case 4 where key.equals("room"):
+            case 4 where self.equals(key, "room"):
                 guard room == nil, let value = self.scanString() else { return nil }
                 room = value
-            case 7 where key.equals("payload"):
+            case 7 where self.equals(key, "payload"):
                 guard payload == nil, let value = self.scanString() else { return nil }
                 payload = value
-            case 7 where key.equals("channel"):
+            case 7 where self.equals(key, "channel"):
                 guard channel == nil, let value = self.scanString() else { return nil }
                 channel = value
-            case 9 where key.equals("namespace"):
+            case 9 where self.equals(key, "namespace"):
                 guard namespace == nil, let value = self.scanString() else { return nil }
                 namespace = value
-            case 14 where key.equals("includesSender"):
+            case 14 where self.equals(key, "includesSender"):
                 guard includesSender == nil, let value = self.scanBool() else { return nil }
                 includesSender = value
             default:
@@ -62,44 +83,42 @@ package struct GameJSONScanner {
         } while self.consume(UInt8(ascii: ","))
         guard self.consume(UInt8(ascii: "}")) else { return nil }
         self.skipWhitespace()
-        guard self.index == self.end, let type, type.equals("broadcast"), let namespace, let room, let payload else {
-            return nil
-        }
+        guard self.index == self.bytes.count, let type, self.equals(type, "broadcast"), let namespace, let room,
+            let payload
+        else { return nil }
         let parsedChannel: GameChannel
         switch channel {
         case nil: parsedChannel = .reliable
-        case let value? where value.equals("reliable"): parsedChannel = .reliable
-        case let value? where value.equals("unreliable"): parsedChannel = .unreliable
+        case let value? where self.equals(value, "reliable"): parsedChannel = .reliable
+        case let value? where self.equals(value, "unreliable"): parsedChannel = .unreliable
         default: return nil
         }
-        return GameMessage.Broadcast(
-            namespace: String(buffer: namespace),
-            room: String(buffer: room),
+        return Fields(
+            namespace: namespace,
+            room: room,
+            payload: payload,
             includesSender: includesSender ?? false,
-            channel: parsedChannel,
-            payload: GamePayload(payload)
+            channel: parsedChannel
         )
     }
 
-    /// A string's bytes between its quotes, when it has no escapes and no control characters.
-    private mutating func scanString() -> ByteBuffer? {
+    /// The range of a string's bytes between its quotes, when it has no escapes and no control characters.
+    private mutating func scanString() -> Range<Int>? {
         guard self.consume(UInt8(ascii: "\"")) else { return nil }
         let start = self.index
-        let closing: Int? = self.text.withUnsafeReadableBytes { bytes in
-            let offset = start - self.text.readerIndex
-            for position in offset..<bytes.count {
-                switch bytes[position] {
-                case UInt8(ascii: "\""): return position + self.text.readerIndex
-                // An escape is for JSONDecoder to undo; a raw control character is invalid JSON (RFC 8259 §7).
-                case UInt8(ascii: "\\"), 0x00..<0x20: return nil
-                default: continue
-                }
+        while self.index < self.bytes.count {
+            switch self.bytes[self.index] {
+            case UInt8(ascii: "\""):
+                defer { self.index += 1 }
+                return start..<self.index
+            // An escape is for JSONDecoder to undo; a raw control character is invalid JSON (RFC 8259 §7).
+            case UInt8(ascii: "\\"), 0x00..<0x20:
+                return nil
+            default:
+                self.index += 1
             }
-            return nil
         }
-        guard let closing else { return nil }
-        self.index = closing + 1
-        return self.text.getSlice(at: start, length: closing - start)
+        return nil
     }
 
     private mutating func scanBool() -> Bool? {
@@ -112,37 +131,33 @@ package struct GameJSONScanner {
     /// Skips whitespace, then takes `byte` if it is next.
     private mutating func consume(_ byte: UInt8) -> Bool {
         self.skipWhitespace()
-        guard self.index < self.end, self.text.getInteger(at: self.index, as: UInt8.self) == byte else { return false }
+        guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
         self.index += 1
         return true
     }
 
     private mutating func consumeWord(_ word: StaticString) -> Bool {
-        let length = word.utf8CodeUnitCount
-        guard self.index + length <= self.end,
-            let slice = self.text.getSlice(at: self.index, length: length), slice.equals(word)
-        else { return false }
-        self.index += length
+        let range = self.index..<(self.index + word.utf8CodeUnitCount)
+        guard range.upperBound <= self.bytes.count, self.equals(range, word) else { return false }
+        self.index = range.upperBound
         return true
     }
 
     private mutating func skipWhitespace() {
         // RFC 8259 §2: space, tab, line feed, carriage return.
-        while self.index < self.end {
-            switch self.text.getInteger(at: self.index, as: UInt8.self) {
+        while self.index < self.bytes.count {
+            switch self.bytes[self.index] {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): self.index += 1
             default: return
             }
         }
     }
-}
 
-extension ByteBuffer {
-    /// Whether the readable bytes are exactly `word`.
-    fileprivate func equals(_ word: StaticString) -> Bool {
-        guard self.readableBytes == word.utf8CodeUnitCount else { return false }
-        return self.withUnsafeReadableBytes { bytes in
-            bytes.elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
-        }
+    /// Whether the bytes in `range` are exactly `word`.
+    private func equals(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        range.count == word.utf8CodeUnitCount
+            && UnsafeRawBufferPointer(rebasing: self.bytes[range]).elementsEqual(
+                UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            )
     }
 }

@@ -16,6 +16,7 @@ package final class EncodedGameMessage {
     // Read for every JSON member of a room on every message; the server runs on one event loop, so the runtime's
     // exclusivity check would only cost time.
     @exclusivity(unchecked) private var jsonText: ByteBuffer?
+    @exclusivity(unchecked) private var jsonByteCount = 0
 
     /// Encodes `message` once.
     package init(_ message: GameMessage, channel: GameChannel) throws(GameProtocolError) {
@@ -42,11 +43,29 @@ package final class EncodedGameMessage {
             return self.binary
         case .json:
             if let text = self.jsonText { return text }
-            // A message that has a binary form has a JSON form: every field type maps to JSON.
-            let text = (try? GameJSONCodec.encode(self.message)) ?? ByteBuffer(string: "{}")
-            self.jsonText = text
-            return text
+            return self.makeJSON()
         }
+    }
+
+    /// The size of ``body(for:)``, without handing out the buffer (a room's fan-out asks for it for every member).
+    package func bodyByteCount(for encoding: GameEncoding) -> Int {
+        switch encoding {
+        case .binary:
+            return self.binary.readableBytes
+        case .json:
+            if self.jsonText == nil {
+                _ = self.makeJSON()
+            }
+            return self.jsonByteCount
+        }
+    }
+
+    private func makeJSON() -> ByteBuffer {
+        // A message that has a binary form has a JSON form: every field type maps to JSON.
+        let text = (try? GameJSONCodec.encode(self.message)) ?? ByteBuffer(string: "{}")
+        self.jsonText = text
+        self.jsonByteCount = text.readableBytes
+        return text
     }
 }
 

@@ -27,7 +27,7 @@ package struct OutboundFrame: Equatable {
         self.sequence = sequence
         self.encoded = encoded
         self.encoding = encoding
-        let body = encoded.body(for: encoding).readableBytes
+        let body = encoded.bodyByteCount(for: encoding)
         switch (sequence, encoding) {
         case (nil, _): self.byteCount = body
         case (.some, .binary): self.byteCount = body + 9
