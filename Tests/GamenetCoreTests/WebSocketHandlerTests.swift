@@ -67,6 +67,27 @@ extension WebSocketTests {
             Self.closeByTimeout(channel)
         }
 
+        @Test func aMessageReceiverTakesWholeMessagesInsteadOfTheNextHandler() throws {
+            let channel = try Self.makeChannel()
+            var received: [WebSocketMessage] = []
+            try channel.pipeline.syncOperations.handler(type: WebSocketHandler.self).messageReceiver = {
+                received.append($0)
+            }
+            try channel.writeInbound(WSFrames.text("hel", fin: false))
+            try channel.writeInbound(WSFrames.frame(.continuation, Array("lo".utf8)))
+            try channel.writeInbound(WSFrames.frame(.binary, [1, 2]))
+            #expect(received == [
+                WebSocketMessage(isText: true, data: ByteBuffer(string: "hello")),
+                WebSocketMessage(isText: false, data: ByteBuffer(bytes: [1, 2])),
+            ])
+            #expect(try channel.readInbound(as: WebSocketMessage.self) == nil)
+            // Control frames are still the handler's own.
+            try channel.writeInbound(WSFrames.frame(.ping, [7]))
+            let pong = try #require(try channel.readOutbound(as: WebSocketFrame.self))
+            #expect(pong.opcode == .pong && pong.data == ByteBuffer(bytes: [7]))
+            Self.closeByTimeout(channel)
+        }
+
         @Test func anEchoingHandlerSendsEachMessageBackItself() throws {
             let channel = try Self.makeChannel { $0.echoesMessages = true }
             try channel.writeInbound(WSFrames.text("hello", fin: false))

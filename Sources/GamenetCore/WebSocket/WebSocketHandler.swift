@@ -24,6 +24,9 @@ package final class WebSocketHandler: ChannelDuplexHandler {
     private var writerContext: ChannelHandlerContext?
     /// Echoed frames of the current read, written as one buffer when the read completes (or before any other frame).
     private var gatheredEchoes: ByteBuffer?
+    /// Takes each whole message instead of the next handler, when set: the handler right behind this one can skip
+    /// the pipeline hop, and the boxing of the message, for every message. Cleared when this handler is removed.
+    package var messageReceiver: ((WebSocketMessage) -> Void)?
     /// A close asked for from above, completed when the TCP connection closes.
     private var closePromise: EventLoopPromise<Void>?
 
@@ -53,6 +56,7 @@ package final class WebSocketHandler: ChannelDuplexHandler {
 
     package func handlerRemoved(context: ChannelHandlerContext) {
         self.writerContext = nil
+        self.messageReceiver = nil
         self.gatheredEchoes = nil
         self.timer?.cancel()
         self.timer = nil
@@ -137,6 +141,8 @@ package final class WebSocketHandler: ChannelDuplexHandler {
                     context.write(Self.wrapOutboundOut(frame), promise: nil)
                 }
                 self.needsFlush = true
+            } else if let receiver = self.messageReceiver {
+                receiver(message)
             } else {
                 context.fireChannelRead(Self.wrapInboundOut(message))
             }

@@ -31,8 +31,13 @@ final class GameConnectionHandler<Message>: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.receive(Self.unwrapInboundIn(data))
+    }
+
+    /// One message from the client.
+    func receive(_ message: Message) {
         guard let connection = self.connection else { return }
-        let (bytes, encoding) = self.payload(Self.unwrapInboundIn(data))
+        let (bytes, encoding) = self.payload(message)
         self.host.receive(bytes, encoding: encoding, on: connection)
     }
 
@@ -86,6 +91,14 @@ extension GameConnectionHandler where Message == WebSocketMessage {
     /// The handler of an upgraded WebSocket connection.
     static func webSocket(host: GameServerHost) -> GameConnectionHandler<WebSocketMessage> {
         GameConnectionHandler(host: host, transport: .webSocket) { ($0.data, $0.isText ? .json : .binary) }
+    }
+
+    /// Adds a WebSocket connection's handler behind its ``WebSocketHandler``, which hands it every message directly.
+    static func addWebSocket(host: GameServerHost, to pipeline: ChannelPipeline.SynchronousOperations) throws {
+        let handler = Self.webSocket(host: host)
+        try pipeline.addHandler(handler)
+        // The WebSocket handler drops the closure when it is removed with the rest of the pipeline.
+        try pipeline.handler(type: WebSocketHandler.self).messageReceiver = { handler.receive($0) }
     }
 }
 

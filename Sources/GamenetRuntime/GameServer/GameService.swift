@@ -177,7 +177,7 @@ package final class GameService: Sendable {
                                         if let http = try? operations.context(handlerType: GameHTTPHandler.self) {
                                             operations.removeHandler(context: http, promise: nil)
                                         }
-                                        try operations.addHandler(GameConnectionHandler.webSocket(host: host))
+                                        try GameConnectionHandler.addWebSocket(host: host, to: operations)
                                     }
                                 }
                                 let rejection = try operations.handler(type: WebSocketRejectionHandler.self)
