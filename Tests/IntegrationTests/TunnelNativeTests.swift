@@ -61,7 +61,13 @@ struct TunnelNativeTests {
     @Test func parallelStreamsThroughTenPercentLoss() throws {
         let (processes, port) = try Self.tunnel(crypt: "chacha20-poly1305", impairLoss: "10%")
         defer { for process in processes { process.terminate() } }
-        try TunnelKcptunTests.echoThrough(port: port)
+        do {
+            try TunnelKcptunTests.echoThrough(port: port)
+        } catch {
+            // What the tunnel's ends and the impair link logged, to tell a stalled session from a lost stream.
+            let logs = processes.dropFirst().map { $0.standardError }.joined(separator: "\n---\n")
+            throw TestFailure("\(error)\nlogs of server, impair, client:\n\(logs)")
+        }
         // The client's summary counts what FEC rebuilt.
         let client = processes.last!
         client.signal(SIGTERM)
