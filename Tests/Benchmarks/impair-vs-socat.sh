@@ -66,27 +66,6 @@ init_work gamenet-impair-bench
 
 # MARK: - Background processes
 
-# finish NAME PID LIMIT: waits at most LIMIT seconds for a background process to end by itself and fails if it does
-# not or if it fails.
-finish() {
-    local name=$1 pid=$2 limit=$3 i status=0
-    for ((i = 0; i < limit * 20; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "error: $name did not finish within ${limit}s" >&2
-        exit 1
-    fi
-    wait "$pid" || status=$?
-    forget "$pid"
-    if [[ $status != 0 ]]; then
-        echo "error: $name failed (status $status):" >&2
-        cat "$work/$name.err" >&2
-        exit 1
-    fi
-}
-
 gamenet_regex='listening on udp://127\.0\.0\.1:[0-9]+'
 socat_regex='listening on UDP AF=2 127\.0\.0\.1:[0-9]+'
 

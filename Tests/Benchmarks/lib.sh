@@ -120,6 +120,29 @@ describe_processes() {
     [[ -z ${describe_listeners:-} ]] || { command -v ss >/dev/null && ss -ltnp 2>/dev/null | grep -E "$describe_listeners" >&2 || true; }
 }
 
+# finish NAME PID SECONDS: waits at most SECONDS for a background process started with `start` to end by itself;
+# exits with its logs if it does not, or if it fails.
+finish() {
+    local name=$1 pid=$2 limit=$3 status=0 i
+    for ((i = 0; i < limit * 20; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "error: $name did not finish within ${limit}s" >&2
+        describe_processes
+        exit 1
+    fi
+    wait "$pid" || status=$?
+    forget "$pid"
+    if [[ $status != 0 ]]; then
+        echo "error: $name failed (status $status):" >&2
+        cat "$work/$name.err" >&2
+        describe_processes
+        exit 1
+    fi
+}
+
 # wait_port NAME PID REGEX [STREAM]: waits at most STARTUP_TIMEOUT seconds until $work/NAME.STREAM (err by default)
 # has a line matching REGEX, whose last number is the port; sets $port. Exits if NAME ends first or never matches.
 wait_port() {

@@ -193,28 +193,6 @@ links_down() {
     link_pids=()
 }
 
-# finish NAME PID SECONDS: waits at most SECONDS for a measuring process to end; exits with its logs if it fails.
-finish() {
-    local name=$1 pid=$2 limit=$3 status=0 i
-    for ((i = 0; i < limit * 20; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "error: $name did not finish within ${limit}s" >&2
-        describe_processes
-        exit 1
-    fi
-    wait "$pid" || status=$?
-    forget "$pid"
-    if [[ $status != 0 ]]; then
-        echo "error: $name failed (status $status):" >&2
-        cat "$work/$name.err" >&2
-        describe_processes
-        exit 1
-    fi
-}
-
 # stop_peer NAME PID: stops a udp-peer with SIGTERM (it then prints its counts) and waits at most 5 s for it.
 stop_peer() {
     local name=$1 pid=$2 i

@@ -18,16 +18,10 @@ struct TunnelKcptunLongTransferTests {
     static let testCase = TunnelKcptunTests.Case(crypt: "none", smuxver: 1, fec: (0, 0))
 
     @Test func gamenetClientToKcptunServer() throws {
-        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
         let (echo, echoPort) = try TunnelKcptunTests.echoTarget()
         defer { echo.terminate() }
-        let udpPort = try Launch.closedUDPPort()
-        let server = try ChildProcess(
-            kcptunServer,
-            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"] + Self.testCase.kcptunArguments
-        )
+        let (server, udpPort) = try TunnelKcptunTests.startKcptunServer(Self.testCase, target: echoPort)
         defer { server.terminate() }
-        _ = try server.waitForStandardError(matching: "key derivation done")
         let (client, port) = try Launch.gamenetListening(
             ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)"] + Self.testCase.gamenetArguments
         )

@@ -51,6 +51,24 @@ struct TunnelKcptunTests {
 
     /// Opens `streams` connections to `port`; on each, one thread sends a seeded pattern while this one reads it
     /// back; every byte must match.
+    /// kcptun's server for `testCase` in front of the echo target on `echoPort`, started and past its key
+    /// derivation, and the UDP port it listens on.
+    static func startKcptunServer(_ testCase: Case, target echoPort: Int) throws -> (ChildProcess, udpPort: Int) {
+        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
+        let udpPort = try Launch.closedUDPPort()
+        let server = try ChildProcess(
+            kcptunServer,
+            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"] + testCase.kcptunArguments
+        )
+        do {
+            _ = try server.waitForStandardError(matching: "key derivation done")
+        } catch {
+            server.terminate()
+            throw error
+        }
+        return (server, udpPort)
+    }
+
     static func echoThrough(
         port: Int,
         streams: Int = Self.streams,
@@ -95,17 +113,10 @@ struct TunnelKcptunTests {
 
     @Test(arguments: Self.cases)
     func gamenetClientToKcptunServer(_ testCase: Case) throws {
-        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
         let (echo, echoPort) = try Self.echoTarget()
         defer { echo.terminate() }
-        let udpPort = try Launch.closedUDPPort()
-        let server = try ChildProcess(
-            kcptunServer,
-            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
-                + testCase.kcptunArguments
-        )
+        let (server, udpPort) = try Self.startKcptunServer(testCase, target: echoPort)
         defer { server.terminate() }
-        _ = try server.waitForStandardError(matching: "key derivation done")
         let (client, port) = try Launch.gamenetListening(
             ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)"] + testCase.gamenetArguments
         )
@@ -150,16 +161,10 @@ struct TunnelKcptunTests {
     @Test(arguments: [1, 2] as [UInt8])
     func gamenetClientWithTwoConnectionsToKcptunServer(smuxver: UInt8) throws {
         let testCase = Case(crypt: "aes", smuxver: Int(smuxver), fec: (10, 3))
-        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
         let (echo, echoPort) = try Self.echoTarget()
         defer { echo.terminate() }
-        let udpPort = try Launch.closedUDPPort()
-        let server = try ChildProcess(
-            kcptunServer,
-            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"] + testCase.kcptunArguments
-        )
+        let (server, udpPort) = try Self.startKcptunServer(testCase, target: echoPort)
         defer { server.terminate() }
-        _ = try server.waitForStandardError(matching: "key derivation done")
         let (client, port) = try Launch.gamenetListening(
             ["tunnel", "client", "tcp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)", "--conn", "2", "--json"]
                 + testCase.gamenetArguments
@@ -173,19 +178,12 @@ struct TunnelKcptunTests {
 
     @Test func bothWaysThroughTenPercentLoss() throws {
         let testCase = Case(crypt: "aes", smuxver: 2, fec: (10, 3))
-        let kcptunServer = try Peers.require("kcptun-server", package: "kcptun")
         let kcptunClient = try Peers.require("kcptun-client", package: "kcptun")
         let (echo, echoPort) = try Self.echoTarget()
         defer { echo.terminate() }
         // gamenet's client, through impair, to kcptun's server.
-        let udpPort = try Launch.closedUDPPort()
-        let server = try ChildProcess(
-            kcptunServer,
-            ["--listen", "127.0.0.1:\(udpPort)", "--target", "127.0.0.1:\(echoPort)"]
-                + testCase.kcptunArguments
-        )
+        let (server, udpPort) = try Self.startKcptunServer(testCase, target: echoPort)
         defer { server.terminate() }
-        _ = try server.waitForStandardError(matching: "key derivation done")
         let (impairUp, impairUpPort) = try Launch.gamenetListening(
             ["impair", "udp://127.0.0.1:0", "udp://127.0.0.1:\(udpPort)", "--loss", "10%", "--seed", "3"])
         defer { impairUp.terminate() }

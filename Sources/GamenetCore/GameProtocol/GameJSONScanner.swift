@@ -58,28 +58,17 @@ package struct GameJSONScanner {
         guard self.consume(UInt8(ascii: "{")) else { return nil }
         repeat {
             guard let key = self.scanString(), self.consume(UInt8(ascii: ":")) else { return nil }
-            switch key.count {
-            case 4 where self.equals(key, "type"):
-                guard type == nil, let value = self.scanString() else { return nil }
-                type = value
-            case 4 where self.equals(key, "room"):
-                guard room == nil, let value = self.scanString() else { return nil }
-                room = value
-            case 7 where self.equals(key, "payload"):
-                guard payload == nil, let value = self.scanString() else { return nil }
-                payload = value
-            case 7 where self.equals(key, "channel"):
-                guard channel == nil, let value = self.scanString() else { return nil }
-                channel = value
-            case 9 where self.equals(key, "namespace"):
-                guard namespace == nil, let value = self.scanString() else { return nil }
-                namespace = value
-            case 14 where self.equals(key, "includesSender"):
-                guard includesSender == nil, let value = self.scanBool() else { return nil }
-                includesSender = value
-            default:
-                return nil
+            let scanned: Bool
+            switch key {
+            case _ where self.equals(key, "type"): scanned = self.scanString(into: &type)
+            case _ where self.equals(key, "room"): scanned = self.scanString(into: &room)
+            case _ where self.equals(key, "payload"): scanned = self.scanString(into: &payload)
+            case _ where self.equals(key, "channel"): scanned = self.scanString(into: &channel)
+            case _ where self.equals(key, "namespace"): scanned = self.scanString(into: &namespace)
+            case _ where self.equals(key, "includesSender"): scanned = self.scanBool(into: &includesSender)
+            default: scanned = false
             }
+            guard scanned else { return nil }
         } while self.consume(UInt8(ascii: ","))
         guard self.consume(UInt8(ascii: "}")) else { return nil }
         self.skipWhitespace()
@@ -102,6 +91,13 @@ package struct GameJSONScanner {
         )
     }
 
+    /// Scans a string value into `field`; false when the field was already set or the value is not a plain string.
+    private mutating func scanString(into field: inout Range<Int>?) -> Bool {
+        guard field == nil, let value = self.scanString() else { return false }
+        field = value
+        return true
+    }
+
     /// The range of a string's bytes between its quotes, when it has no escapes and no control characters.
     private mutating func scanString() -> Range<Int>? {
         guard self.consume(UInt8(ascii: "\"")) else { return nil }
@@ -121,11 +117,16 @@ package struct GameJSONScanner {
         return nil
     }
 
-    private mutating func scanBool() -> Bool? {
+    /// Scans `true` or `false` into `field`; false when the field was already set or the value is not a boolean.
+    private mutating func scanBool(into field: inout Bool?) -> Bool {
+        guard field == nil else { return false }
         self.skipWhitespace()
-        if self.consumeWord("true") { return true }
-        if self.consumeWord("false") { return false }
-        return nil
+        if self.consumeWord("true") {
+            field = true
+        } else if self.consumeWord("false") {
+            field = false
+        }
+        return field != nil
     }
 
     /// Skips whitespace, then takes `byte` if it is next.

@@ -57,7 +57,7 @@ package struct OutboundFrame: Equatable {
     /// one pointer: the buffer's checks run once per frame, not once per field.
     package func write(into buffer: inout ByteBuffer, framing: Framing) {
         let size = self.wireSize(framing: framing)
-        self.encoded.body(for: self.encoding).withUnsafeReadableBytes { body in
+        self.body.withUnsafeReadableBytes { body in
             _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
                 var at = self.writeHeader(into: out, framing: framing)
                 guard let sequence = self.sequence else {
